@@ -1,0 +1,186 @@
+"""The `cem` command line.  User errors print a message and exit non-zero (no traceback)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.config import ConfigError, store_config
+
+
+def fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def opened_store(location: str | None):
+    """Open the configured store; turn store and configuration failures into clean errors."""
+    from kg.store import StoreError, open_store
+
+    try:
+        config = store_config(location=location)
+        store = open_store(config)
+    except (ConfigError, StoreError) as exc:
+        fail(str(exc))
+    try:
+        yield store
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+
+
+store_option = click.option("--store", "location", envvar="CEM_STORE", default=None,
+                            help="Embedded store file or neo4j:// / bolt:// URI (default: CEM_STORE).")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="cem")
+def main() -> None:
+    """Community emergency-management knowledge graph."""
+
+
+@main.command()
+@click.option("--path", "paths", multiple=True, type=click.Path(exists=True),
+              help="Check these files or folders instead of the bundled content.")
+def check(paths: tuple[str, ...]) -> None:
+    """Validate all content; print every problem as file:line: field: message."""
+    from kg.content.loader import read_content
+
+    content = read_content([Path(p) for p in paths] if paths else None)
+    for problem in content.problems:
+        click.echo(str(problem))
+    summary = (f"{len(content.files)} files, {len(content.nodes)} nodes, "
+               f"{len(content.relationships)} relationships, {len(content.problems)} problems")
+    if content.problems:
+        click.echo(summary, err=True)
+        sys.exit(1)
+    click.echo(f"ok: {summary}")
+
+
+@main.command()
+@store_option
+def init(location: str | None) -> None:
+    """Create constraints and indexes (safe to run again)."""
+    with opened_store(location) as store:
+        for what in store.init_schema():
+            click.echo(f"ensured {what}")
+
+
+def _load(store, paths=None) -> dict:
+    from kg.content.load import load_content
+    from kg.content.loader import read_content
+
+    content = read_content([Path(p) for p in paths] if paths else None)
+    if not content.ok:
+        for problem in content.problems:
+            click.echo(str(problem), err=True)
+        fail(f"{len(content.problems)} problems in the content; nothing was written")
+    store.init_schema()
+    total = len(content.nodes) + len(content.relationships)
+    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+        result = load_content(store, content, progress=bar.update)
+    return result
+
+
+@main.command()
+@store_option
+@click.option("--path", "paths", multiple=True, type=click.Path(exists=True),
+              help="Load these files or folders instead of the bundled content.")
+def load(location: str | None, paths: tuple[str, ...]) -> None:
+    """Validate the content, then write it (running it twice changes nothing)."""
+    with opened_store(location) as store:
+        result = _load(store, paths)
+        click.echo(f"loaded {result['nodes']} nodes and {result['relationships']} relationships into {store.kind} store")
+
+
+@main.command()
+@store_option
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export(location: str | None, file: str) -> None:
+    """Write the whole graph to FILE as JSON Lines (stable order)."""
+    from kg.exchange import export_graph
+
+    with opened_store(location) as store:
+        with open(file, "w", encoding="utf-8", newline="\n") as out:
+            count = export_graph(store, out)
+    click.echo(f"exported {count} records to {file}")
+
+
+@main.command(name="import")
+@store_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_(location: str | None, file: str) -> None:
+    """Read a JSON Lines export into the store; a file with a malformed line writes nothing."""
+    from kg.exchange import ImportError_, import_graph
+
+    with opened_store(location) as store:
+        store.init_schema()
+        try:
+            with open(file, encoding="utf-8") as fh:
+                lines = fh.readlines()
+        except UnicodeDecodeError as exc:
+            fail(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        try:
+            with click.progressbar(length=len(lines), label="importing", file=sys.stderr) as bar:
+                result = import_graph(store, lines, filename=file, progress=bar.update)
+        except ImportError_ as exc:
+            for problem in exc.problems[:50]:
+                click.echo(problem, err=True)
+            fail(f"{len(exc.problems)} malformed records; nothing was imported")
+    click.echo(f"imported {result.nodes} nodes and {result.relationships} relationships")
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(location: str | None, as_json: bool) -> None:
+    """Counts per label and relationship type."""
+    with opened_store(location) as store:
+        counts = store.counts()
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    click.echo("labels:")
+    for label, n in counts["labels"].items():
+        click.echo(f"  {label:<20} {n:>7}")
+    click.echo("relationships:")
+    for rel, n in counts["relationships"].items():
+        click.echo(f"  {rel:<20} {n:>7}")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-load", is_flag=True, help="Do not load the bundled content into an empty store.")
+def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
+    """Run the web app (threads, one process); an empty embedded store gets the bundled content first."""
+    from kg.store import StoreError, open_store
+    from web import create_app
+
+    try:
+        config = store_config(location=location)
+        store = open_store(config)
+    except (ConfigError, StoreError) as exc:
+        fail(str(exc))
+    try:
+        store.init_schema()
+        if not no_load and config.kind == "embedded" and not store.counts()["labels"]:
+            result = _load(store)
+            click.echo(f"loaded the bundled content: {result['nodes']} nodes, {result['relationships']} relationships")
+    except StoreError as exc:
+        store.close()
+        fail(str(exc))
+    app = create_app({"STORE": store})
+    click.echo(f"serving {store.kind} store on http://{host}:{port}/")
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        store.close()

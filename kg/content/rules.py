@@ -1,0 +1,55 @@
+"""Quality rules over the whole content graph (run by ``cem check`` after per-file validation)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kg.content.loader import Content, Problem, normalise_name
+
+
+def check_rules(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    nodes = {n.id: n for n in content.nodes}
+    out_types: dict[str, set[tuple[str, str]]] = defaultdict(set)  # id -> {(type, other label)}
+    in_types: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    degree: dict[str, int] = defaultdict(int)
+    for rel in content.relationships:
+        out_types[rel.start].add((rel.type, nodes[rel.end].label))
+        in_types[rel.end].add((rel.type, nodes[rel.start].label))
+        degree[rel.start] += 1
+        degree[rel.end] += 1
+
+    def need(node, ok: bool, field: str, message: str):
+        if not ok:
+            problems.append(Problem(node.file, node.line, field, message))
+
+    for node in content.nodes:
+        need(node, degree[node.id] > 0, "id", f"orphan node {node.id!r}: it has no relationship")
+        outs, ins = out_types[node.id], in_types[node.id]
+        if node.label == "Duty":
+            need(node, ("HAS_DUTY", "Organization") in ins, "links", "a duty needs an organization that holds it (HAS_DUTY from an Organization)")
+            need(node, ("IN_PHASE", "Phase") in outs, "links", "a duty needs a phase (IN_PHASE)")
+            need(node, ("ADDRESSES", "Hazard") in outs or ("ASSIGNS", "Plan") in ins,
+                 "links", "a duty needs a hazard it addresses (ADDRESSES) or a plan that assigns it")
+        elif node.label == "LessonLearned":
+            need(node, ("FROM_INCIDENT", "Incident") in outs, "links", "a lesson needs its incident (FROM_INCIDENT)")
+            need(node, ("IN_PHASE", "Phase") in outs, "links", "a lesson needs a phase (IN_PHASE)")
+            need(node, ("ABOUT", "Hazard") in outs, "links", "a lesson needs at least one hazard (ABOUT a Hazard)")
+            need(node, ("CITES", "Source") in outs, "sources", "a lesson needs a source")
+        elif node.label == "Incident":
+            need(node, ("CITES", "Source") in outs, "sources", "an incident needs a source")
+        elif node.label == "Hazard" and node.properties.get("level", "hazard") == "hazard":
+            need(node, ("SUBTYPE_OF", "Hazard") in outs, "links", "a hazard belongs to a hazard family (SUBTYPE_OF)")
+
+    by_name: dict[tuple[str, str], list] = defaultdict(list)
+    for node in content.nodes:
+        if node.label == "Source":
+            continue
+        by_name[(node.label, normalise_name(node.properties.get("name", "")))].append(node)
+    for (label, _), same in by_name.items():
+        for dup in same[1:]:
+            first = same[0]
+            problems.append(Problem(dup.file, dup.line, "name",
+                                    f"near-duplicate {label} name {dup.properties.get('name')!r} "
+                                    f"(same as {first.id!r} at {first.file}:{first.line})"))
+    return problems

@@ -1,0 +1,129 @@
+"""The graph schema: labels, relationship types (with allowed endpoints), required properties,
+constraints and indexes — in one place.
+
+Every ``*.yaml`` file in this package is part of the schema; each area of the product adds its
+labels and relationship types by adding a file here (``core.yaml`` holds the curated knowledge).
+Labels and relationship types are checked against this schema before they are ever placed into
+a query string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+REL_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+ANY = "*"
+
+
+class SchemaError(ValueError):
+    """A label, relationship type or property breaks the schema."""
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    name: str
+    description: str
+    required: tuple[str, ...]
+    text: tuple[str, ...] = ()
+    indexes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    name: str
+    description: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+    def allows(self, start_label: str, end_label: str) -> bool:
+        return (ANY in self.sources or start_label in self.sources) and (
+            ANY in self.targets or end_label in self.targets
+        )
+
+
+@dataclass(frozen=True)
+class Schema:
+    labels: dict[str, LabelSpec] = field(default_factory=dict)
+    relationships: dict[str, RelSpec] = field(default_factory=dict)
+
+    def label(self, name: str) -> LabelSpec:
+        """Return the label's spec; raise SchemaError for anything not in the schema."""
+        if not isinstance(name, str) or name not in self.labels:
+            raise SchemaError(f"unknown label {name!r}")
+        return self.labels[name]
+
+    def relationship(self, name: str) -> RelSpec:
+        if not isinstance(name, str) or name not in self.relationships:
+            raise SchemaError(f"unknown relationship type {name!r}")
+        return self.relationships[name]
+
+    def check_relationship(self, rel_type: str, start_label: str, end_label: str) -> RelSpec:
+        spec = self.relationship(rel_type)
+        if not spec.allows(start_label, end_label):
+            raise SchemaError(
+                f"relationship {rel_type} is not allowed from {start_label} to {end_label} "
+                f"(allowed: {', '.join(spec.sources)} -> {', '.join(spec.targets)})"
+            )
+        return spec
+
+    def missing_required(self, label: str, properties: dict) -> list[str]:
+        spec = self.label(label)
+        return [p for p in spec.required if p != "id" and properties.get(p) in (None, "", [])]
+
+
+def _parse(doc: dict, origin: str, schema: Schema) -> None:
+    for name, body in (doc.get("labels") or {}).items():
+        if not NAME_RE.match(name):
+            raise SchemaError(f"{origin}: bad label name {name!r}")
+        if name in schema.labels:
+            raise SchemaError(f"{origin}: label {name} is defined twice")
+        body = body or {}
+        required = tuple(body.get("required") or ["id"])
+        if "id" not in required:
+            required = ("id",) + required
+        schema.labels[name] = LabelSpec(
+            name=name,
+            description=body.get("description", ""),
+            required=required,
+            text=tuple(body.get("text") or ()),
+            indexes=tuple(body.get("indexes") or ()),
+        )
+    for name, body in (doc.get("relationships") or {}).items():
+        if not REL_RE.match(name):
+            raise SchemaError(f"{origin}: bad relationship type {name!r}")
+        if name in schema.relationships:
+            raise SchemaError(f"{origin}: relationship {name} is defined twice")
+        body = body or {}
+        schema.relationships[name] = RelSpec(
+            name=name,
+            description=body.get("description", ""),
+            sources=tuple(body.get("from") or (ANY,)),
+            targets=tuple(body.get("to") or (ANY,)),
+        )
+
+
+def _validate_endpoints(schema: Schema) -> None:
+    for rel in schema.relationships.values():
+        for label in rel.sources + rel.targets:
+            if label != ANY and label not in schema.labels:
+                raise SchemaError(f"relationship {rel.name} names unknown label {label}")
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> Schema:
+    """Load and merge every schema file of this package (cached)."""
+    schema = Schema()
+    files = sorted(
+        (f for f in resources.files(__package__).iterdir() if f.name.endswith(".yaml")),
+        key=lambda f: (f.name != "core.yaml", f.name),
+    )
+    for f in files:
+        _parse(yaml.safe_load(f.read_text(encoding="utf-8")) or {}, f.name, schema)
+    _validate_endpoints(schema)
+    return schema

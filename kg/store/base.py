@@ -1,0 +1,357 @@
+"""The one interface to the graph: ``GraphStore``.
+
+Both backends (``EmbeddedStore`` on kglite, ``Neo4jStore`` on a Neo4j server) implement it and
+pass one contract test suite.  Every query lives in a ``.cypher`` file under ``queries/``
+(``common/`` for text both backends share, ``neo4j/`` for Neo4j's own versions); values are
+always parameters, and labels and relationship types are checked against the schema before they
+are placed into a query template (``__LABEL__``, ``__START__``, ``__END__``, ``__TYPE__``).
+
+Results are plain data: nodes are ``{"id", "label", "properties"}`` dicts whose properties never
+include ``id``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+from kg.schema import Schema, SchemaError, load_schema
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$")
+#: Property names a node or relationship may not use (kglite reserves them; `id` is the key).
+RESERVED_PROPERTIES = frozenset({"id", "title", "type"})
+PLACEHOLDERS = ("__LABEL__", "__START__", "__END__", "__TYPE__", "__DEPTH__")
+MAX_DEPTH = 3
+
+
+class StoreError(RuntimeError):
+    """A store operation failed; the message is meant for people."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached."""
+
+
+class ConstraintViolation(StoreError):
+    """A write would break a constraint (an id used by another label, a duplicate key ...)."""
+
+
+class NotFound(StoreError):
+    """A node named by a write does not exist."""
+
+
+class InvalidRecord(StoreError):
+    """A record handed to the store is malformed."""
+
+
+@dataclass(frozen=True)
+class Health:
+    kind: str
+    location: str
+    ok: bool
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {"store": self.kind, "location": self.location, "ok": self.ok, "detail": self.detail}
+
+
+@lru_cache(maxsize=None)
+def query_text(backend: str, name: str) -> str:
+    """The text of a named query: the backend's own file if present, else the common one."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise StoreError(f"bad query name {name!r}")
+    base = resources.files("kg.store") / "queries"
+    for folder in (backend, "common"):
+        path = base / folder / f"{name}.cypher"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise StoreError(f"no query named {name!r}")
+
+
+def check_value(key: str, value: Any) -> Any:
+    """Properties hold what both backends store alike: str, int, float, bool, or a flat list
+    of one of those.  Anything else is refused rather than silently changed."""
+    if isinstance(value, bool) or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidRecord(f"property {key!r}: only finite numbers can be stored")
+        return value
+    if isinstance(value, (list, tuple)):
+        kinds = {type(v) for v in value}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            raise InvalidRecord(f"property {key!r}: a list must hold values of one type")
+        for v in value:
+            if isinstance(v, (list, tuple, dict)) or v is None:
+                raise InvalidRecord(f"property {key!r}: a list may hold only strings, numbers or booleans")
+            check_value(key, v)
+        return list(value)
+    raise InvalidRecord(f"property {key!r}: cannot store a value of type {type(value).__name__}")
+
+
+def clean_properties(properties: dict | None, *, what: str) -> dict:
+    if properties is None:
+        return {}
+    if not isinstance(properties, dict):
+        raise InvalidRecord(f"{what}: properties must be a mapping")
+    out = {}
+    for key, value in properties.items():
+        if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise InvalidRecord(f"{what}: bad property name {key!r}")
+        if key in RESERVED_PROPERTIES:
+            raise InvalidRecord(f"{what}: property name {key!r} is reserved")
+        if value is None:
+            continue
+        out[key] = check_value(key, value)
+    return out
+
+
+def check_id(value: Any, what: str = "id") -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise InvalidRecord(f"{what}: bad id {value!r} (letters, digits and . _ : @ -, at most 200)")
+    return value
+
+
+class GraphStore(ABC):
+    """The graph, whichever backend holds it."""
+
+    kind: str = "abstract"
+    backend: str = "common"
+    batch_size: int = 1000
+
+    def __init__(self, schema: Schema | None = None):
+        self.schema = schema or load_schema()
+
+    # --- backend primitives ----------------------------------------------------------
+    @abstractmethod
+    def _read(self, query: str, params: dict) -> list[dict]:
+        """Run one read statement in a read transaction."""
+
+    @abstractmethod
+    def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
+        """Run statements in one write transaction (all or nothing)."""
+
+    @abstractmethod
+    def init_schema(self) -> list[str]:
+        """Create constraints and indexes (idempotent); return what was ensured."""
+
+    @abstractmethod
+    def health(self) -> Health: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def location(self) -> str: ...
+
+    # --- helpers ----------------------------------------------------------------------
+    def _labels(self, labels: list[str]) -> list[str]:
+        """Labels as callers see them (backend bookkeeping labels removed)."""
+        return [label for label in labels if label in self.schema.labels]
+
+    def _props(self, properties: dict) -> dict:
+        return {k: v for k, v in properties.items() if k not in RESERVED_PROPERTIES}
+
+    def _node(self, row: dict) -> dict:
+        labels = self._labels(row["labels"])
+        return {"id": row["id"], "label": labels[0] if labels else None,
+                "properties": self._props(row["properties"])}
+
+    def _template(self, name: str, **parts: str) -> str:
+        text = query_text(self.backend, name)
+        for key, value in parts.items():
+            text = text.replace(f"__{key.upper()}__", value)
+        return text
+
+    # --- named queries (each area keeps its own .cypher files) -------------------------
+    def run_read(self, name: str, **params) -> list[dict]:
+        """Run a named read query with parameters."""
+        return self._read(query_text(self.backend, name), params)
+
+    def run_write(self, name: str, **params) -> list[dict]:
+        """Run a named write query with parameters in one transaction."""
+        return self._write([(query_text(self.backend, name), params)])[0]
+
+    # --- nodes --------------------------------------------------------------------------
+    def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), self.batch_size):
+            rows = self._read(query_text(self.backend, "labels_of_ids"), {"ids": ids[start:start + self.batch_size]})
+            for row in rows:
+                labels = self._labels(row["labels"])
+                if labels:
+                    found[row["id"]] = labels[0]
+        return found
+
+    def _node_rows(self, label: str, rows: Iterable[dict], replace: bool) -> list[dict]:
+        spec = self.schema.label(label)
+        out, seen = [], set()
+        for row in rows:
+            node_id = check_id(row.get("id") if isinstance(row, dict) else None, f"{label} node")
+            if node_id in seen:
+                raise InvalidRecord(f"{label} {node_id}: given twice in one batch")
+            seen.add(node_id)
+            props = clean_properties(row.get("properties"), what=f"{label} {node_id}")
+            missing = [p for p in spec.required if p != "id" and props.get(p) in (None, "", [])]
+            if missing:
+                raise InvalidRecord(f"{label} {node_id}: missing required properties {', '.join(missing)}")
+            if replace:
+                props = dict(props, id=node_id)
+            out.append({"id": node_id, "properties": props})
+        return out
+
+    def upsert_nodes(self, label: str, rows: Iterable[dict], *, replace: bool = False) -> int:
+        """Create or update nodes of one label by ``id`` in batches (one transaction each).
+
+        ``rows`` are ``{"id": ..., "properties": {...}}``.  With ``replace`` a node ends with
+        exactly the given properties; otherwise given properties are set and others kept.
+        An id already used by a node of another label is refused.
+        """
+        self.schema.label(label)
+        prepared = self._node_rows(label, rows, replace)
+        written = 0
+        for start in range(0, len(prepared), self.batch_size):
+            batch = prepared[start:start + self.batch_size]
+            clash = {i: l for i, l in self.labels_of([r["id"] for r in batch]).items() if l != label}
+            if clash:
+                first = next(iter(clash.items()))
+                raise ConstraintViolation(f"id {first[0]!r} is already used by a {first[1]} node, not {label}")
+            query = self._template("replace_nodes" if replace else "upsert_nodes", label=label)
+            result = self._write([(query, {"rows": batch})])[0]
+            written += result[0]["written"] if result else 0
+        return written
+
+    def get_node(self, node_id: str) -> dict | None:
+        rows = self._read(query_text(self.backend, "get_node"), {"id": node_id})
+        return self._node(rows[0]) if rows else None
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, dict]:
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, dict] = {}
+        for start in range(0, len(ids), self.batch_size):
+            for row in self._read(query_text(self.backend, "get_nodes"), {"ids": ids[start:start + self.batch_size]}):
+                out[row["id"]] = self._node(row)
+        return out
+
+    def nodes_by_label(self, label: str, *, skip: int = 0, limit: int = 50) -> list[dict]:
+        self.schema.label(label)
+        rows = self._read(self._template("nodes_by_label", label=label), {"skip": int(skip), "limit": int(limit)})
+        return [self._node(r) for r in rows]
+
+    def delete_node(self, node_id: str) -> bool:
+        if self.get_node(node_id) is None:
+            return False
+        self._write([(query_text(self.backend, "delete_node"), {"id": node_id})])
+        return True
+
+    # --- relationships ------------------------------------------------------------------
+    def upsert_relationships(self, rows: Iterable[dict], *, replace: bool = False) -> int:
+        """Create or update relationships ``{"type", "start", "end", "properties"}``.
+
+        There is at most one relationship of a type between two nodes.  Both ends must exist
+        and the schema must allow the type between their labels; otherwise nothing from the
+        batch is written.
+        """
+        rows = list(rows)
+        for row in rows:
+            if not isinstance(row, dict):
+                raise InvalidRecord("a relationship record must be a mapping")
+            self.schema.relationship(row.get("type"))
+            check_id(row.get("start"), f"{row.get('type')} start")
+            check_id(row.get("end"), f"{row.get('type')} end")
+        written = 0
+        for start in range(0, len(rows), self.batch_size):
+            batch = rows[start:start + self.batch_size]
+            labels = self.labels_of([r["start"] for r in batch] + [r["end"] for r in batch])
+            groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+            for row in batch:
+                for end in ("start", "end"):
+                    if row[end] not in labels:
+                        raise NotFound(f"{row['type']} {row['start']} -> {row['end']}: no node {row[end]!r}")
+                a, b = labels[row["start"]], labels[row["end"]]
+                self.schema.check_relationship(row["type"], a, b)
+                props = clean_properties(row.get("properties"), what=f"{row['type']} {row['start']}->{row['end']}")
+                groups[(row["type"], a, b)].append({"start": row["start"], "end": row["end"], "properties": props})
+            statements = []
+            for (rel_type, a, b), items in groups.items():
+                name = "replace_relationships" if replace else "upsert_relationships"
+                statements.append((self._template(name, type=rel_type, start=a, end=b), {"rows": items}))
+            for result in self._write(statements):
+                written += result[0]["written"] if result else 0
+        return written
+
+    def delete_relationship(self, rel_type: str, start: str, end: str) -> bool:
+        self.schema.relationship(rel_type)
+        rows = self._write([(self._template("delete_relationship", type=rel_type), {"start": start, "end": end})])[0]
+        return bool(rows and rows[0]["deleted"])
+
+    def neighbours(self, node_id: str, *, depth: int = 1, rel_types: Iterable[str] | None = None,
+                   labels: Iterable[str] | None = None, limit: int = 200) -> list[dict]:
+        """Nodes within ``depth`` hops (1..3), each with its distance and the path to it."""
+        if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
+            raise InvalidRecord(f"depth must be 1 to {MAX_DEPTH}")
+        types = [self.schema.relationship(t).name for t in rel_types] if rel_types else None
+        wanted = [self.schema.label(l).name for l in labels] if labels else None
+        query = self._template("neighbours", depth=str(depth))
+        rows = self._read(query, {"id": node_id, "types": types, "labels": wanted, "limit": int(limit)})
+        out, seen = [], set()
+        for row in rows:
+            if row["id"] in seen:
+                continue
+            seen.add(row["id"])
+            node = self._node(row)
+            node["distance"] = row["distance"]
+            node["path"] = [{"type": r["type"], "start": r["start"], "end": r["end"],
+                             "properties": self._props(r["properties"])} for r in row["path"]]
+            out.append(node)
+        return out
+
+    # --- whole-graph operations ----------------------------------------------------------
+    def counts(self) -> dict:
+        labels: dict[str, int] = defaultdict(int)
+        for row in self._read(query_text(self.backend, "count_labels"), {}):
+            for label in self._labels(row["labels"])[:1]:
+                labels[label] += row["count"]
+        rels = {row["type"]: row["count"] for row in self._read(query_text(self.backend, "count_relationships"), {})}
+        return {"labels": {k: v for k, v in sorted(labels.items()) if v},
+                "relationships": {k: v for k, v in sorted(rels.items()) if v}}
+
+    def export_records(self) -> Iterator[dict]:
+        """Every node, then every relationship, in a stable order (see ``kg.exchange``)."""
+        nodes = []
+        for row in self._read(query_text(self.backend, "export_nodes"), {}):
+            node = self._node(row)
+            nodes.append({"kind": "node", "labels": [node["label"]], "id": node["id"],
+                          "properties": node["properties"]})
+        nodes.sort(key=lambda r: (r["labels"][0], r["id"]))
+        yield from nodes
+        rels = [{"kind": "relationship", "type": row["type"], "start": row["start"], "end": row["end"],
+                 "properties": self._props(row["properties"])}
+                for row in self._read(query_text(self.backend, "export_relationships"), {})]
+        rels.sort(key=lambda r: (r["type"], r["start"], r["end"]))
+        yield from rels
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def dumps_record(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+__all__ = [
+    "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "NotFound",
+    "InvalidRecord", "SchemaError", "dumps_record", "query_text",
+]

@@ -1,0 +1,134 @@
+"""The production store: a Neo4j server over Bolt with the official driver.
+
+One driver per process; every read and write is a managed transaction (``execute_read`` /
+``execute_write``) so the driver retries transient failures.  Every node carries, besides its
+schema label, the base label ``Node`` with a unique ``id`` — ids are unique across labels and
+looked up through one index.
+"""
+
+from __future__ import annotations
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import ClientError, ConstraintError, Neo4jError, ServiceUnavailable, AuthError
+
+from kg.schema import Schema
+from kg.store.base import ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable
+
+BASE_LABEL = "Node"
+#: Vector and full-text indexes the search area fills (`embedding`, `search_text` on every node).
+VECTOR_INDEX = "cem_embedding"
+FULLTEXT_INDEX = "cem_fulltext"
+
+
+def _plain(value):
+    """Driver values to plain Python data."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+class Neo4jStore(GraphStore):
+    kind = "neo4j"
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
+                 schema: Schema | None = None, embedding_dimensions: int = 384):
+        super().__init__(schema)
+        self.uri = uri
+        self.database = database
+        self.embedding_dimensions = embedding_dimensions
+        try:
+            self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32)
+        except (ValueError, Neo4jError) as exc:
+            raise StoreUnavailable(f"cannot create a Neo4j driver for {uri}: {exc}") from exc
+
+    @property
+    def location(self) -> str:
+        return f"{self.uri} ({self.database})"
+
+    def _labels(self, labels: list[str]) -> list[str]:
+        return [label for label in labels if label != BASE_LABEL and label in self.schema.labels]
+
+    def _session(self):
+        return self.driver.session(database=self.database)
+
+    @staticmethod
+    def _translate(exc: Exception) -> StoreError:
+        if isinstance(exc, ConstraintError):
+            return ConstraintViolation(exc.message or str(exc))
+        if isinstance(exc, (ServiceUnavailable, AuthError)):
+            return StoreUnavailable(f"Neo4j: {exc}")
+        return StoreError(f"Neo4j: {getattr(exc, 'message', None) or exc}")
+
+    def _read(self, query: str, params: dict) -> list[dict]:
+        def work(tx):
+            return [{k: _plain(v) for k, v in record.items()} for record in tx.run(query, params)]
+        try:
+            with self._session() as session:
+                return session.execute_read(work)
+        except Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except ServiceUnavailable as exc:
+            raise self._translate(exc) from exc
+
+    def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
+        def work(tx):
+            out = []
+            for query, params in statements:
+                out.append([{k: _plain(v) for k, v in record.items()} for record in tx.run(query, params)])
+            return out
+        try:
+            with self._session() as session:
+                return session.execute_write(work)
+        except Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except ServiceUnavailable as exc:
+            raise self._translate(exc) from exc
+
+    def _schema_statements(self) -> list[tuple[str, str]]:
+        stmts = [(f"constraint {BASE_LABEL}.id unique",
+                  f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{BASE_LABEL}) REQUIRE n.id IS UNIQUE")]
+        for label, spec in self.schema.labels.items():
+            stmts.append((f"constraint {label}.id unique",
+                          f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"))
+            for prop in spec.indexes:
+                stmts.append((f"index {label}.{prop}",
+                              f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"))
+        stmts.append((f"full-text index {FULLTEXT_INDEX} (cjk)",
+                      f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON EACH [n.search_text] "
+                      "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"))
+        stmts.append((f"vector index {VECTOR_INDEX} ({self.embedding_dimensions} dims, cosine)",
+                      f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON n.embedding "
+                      "OPTIONS {indexConfig: {`vector.dimensions`: " + str(int(self.embedding_dimensions)) +
+                      ", `vector.similarity_function`: 'cosine'}}"))
+        return stmts
+
+    def init_schema(self) -> list[str]:
+        ensured = []
+        try:
+            with self._session() as session:
+                for what, statement in self._schema_statements():
+                    session.run(statement).consume()  # schema commands run in auto-commit transactions
+                    ensured.append(what)
+                session.run("CALL db.awaitIndexes(300)").consume()
+        except Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except ServiceUnavailable as exc:
+            raise self._translate(exc) from exc
+        return ensured
+
+    def health(self) -> Health:
+        try:
+            self.driver.verify_connectivity()
+            self._read("RETURN 1 AS ok", {})
+            return Health(self.kind, self.location, True)
+        except (StoreError, Neo4jError, ServiceUnavailable, OSError) as exc:
+            return Health(self.kind, self.location, False, str(exc))
+
+    def close(self) -> None:
+        self.driver.close()

@@ -1,0 +1,3 @@
+MATCH (a {id: $start})-[r:__TYPE__]->(b {id: $end})
+DELETE r
+RETURN count(*) AS deleted

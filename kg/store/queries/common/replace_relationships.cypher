@@ -1,0 +1,7 @@
+// Create or update relationships; each ends with exactly the given properties.
+UNWIND $rows AS row
+MATCH (a:__START__ {id: row.`start`})
+MATCH (b:__END__ {id: row.`end`})
+MERGE (a)-[r:__TYPE__]->(b)
+SET r = row.properties
+RETURN count(r) AS written

@@ -1,0 +1,3 @@
+MATCH (a:Node {id: $start})-[r:__TYPE__]->(b:Node {id: $end})
+DELETE r
+RETURN count(*) AS deleted
