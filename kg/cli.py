@@ -28,6 +28,10 @@ def opened_store(location: str | None):
         store = open_store(config)
     except (ConfigError, StoreError) as exc:
         fail(str(exc))
+    health = store.health()
+    if not health.ok:
+        store.close()
+        fail(f"the {config.kind} store at {store.location} is not reachable: {health.detail}")
     try:
         yield store
     except StoreError as exc:
@@ -184,3 +188,7 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
         store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -182,6 +182,118 @@ class LessonItem(Item):
         return self
 
 
+# --- training (curricula/data) ------------------------------------------------------------
+
+FORBIDDEN_OPTIONS = ("以上都是", "以上都不是", "以上均是", "以上均不是", "以上皆是", "以上皆非",
+                     "all of the above", "none of the above")
+
+
+class CourseItem(Item):
+    name_en: ShortText
+    kind: Literal["core", "track", "refresher"]
+    certificate_years: Annotated[int, Field(ge=1, le=10)] | None = None
+    practical_skills: list[ShortText] = Field(default_factory=list)
+
+
+class ModuleItem(Item):
+    name_en: ShortText
+    order: Annotated[int, Field(ge=1, le=99)]
+
+
+class UnitItem(Item):
+    order: Annotated[int, Field(ge=1, le=99)]
+    body: Annotated[str, Field(min_length=50, max_length=20000)]  # Markdown
+
+
+class ObjectiveItem(Item):
+    pass
+
+
+class QuizItem(Item):
+    kind: Literal["knowledge_check", "final", "refresher"]
+    pass_mark: Annotated[float, Field(gt=0, le=1)]
+    questions_per_objective: Annotated[int, Field(ge=1, le=10)] = 1
+    time_limit_minutes: Annotated[int, Field(ge=1, le=480)] | None = None
+    max_attempts: Annotated[int, Field(ge=1, le=100)] | None = None
+    cooldown_minutes: Annotated[int, Field(ge=0, le=43200)] = 0
+
+
+class QuestionItem(Item):
+    """``name`` is the stem.  ``options`` are the texts in authoring order; ``answer`` lists the
+    zero-based positions of the correct options."""
+
+    name: Annotated[str, Field(min_length=4, max_length=600)]
+    kind: Literal["single", "multiple", "true_false", "scenario"]
+    scenario: Text | None = None
+    options: list[ShortText]
+    answer: list[Annotated[int, Field(ge=0, le=5)]] = Field(min_length=1)
+    explanation: Text
+
+    @model_validator(mode="after")
+    def _item_rules(self):
+        n, k = len(self.options), len(set(self.answer))
+        if len(self.answer) != k or any(a >= n for a in self.answer):
+            raise ValueError("answer: positions must be distinct and point at options")
+        if self.kind in ("single", "scenario"):
+            if n != 4 or k != 1:
+                raise ValueError("a single-best-answer item has exactly one correct option and three distractors")
+        elif self.kind == "multiple":
+            if not 4 <= n <= 6 or k < 2:
+                raise ValueError("a multiple-select item has 4 to 6 options and at least two correct")
+        elif self.kind == "true_false":
+            if self.options != ["正确", "错误"] or k != 1:
+                raise ValueError("a true/false item has the options [正确, 错误] and one answer")
+        if self.kind == "scenario" and not self.scenario:
+            raise ValueError("a scenario item describes its situation in `scenario`")
+        lowered = [o.casefold() for o in self.options]
+        for bad in FORBIDDEN_OPTIONS:
+            if any(bad in o for o in lowered):
+                raise ValueError(f"options may not use {bad!r}")
+        if len(set(lowered)) != n:
+            raise ValueError("options must differ from each other")
+        if self.kind != "true_false":
+            lengths = [len(o) for o in self.options]
+            if max(lengths) > 3 * max(min(lengths), 4):
+                raise ValueError("options must be of similar length (the longest at most 3x the shortest)")
+        return self
+
+
+# --- assessment (assessments/data) ------------------------------------------------------------
+
+class StandardItem(Item):
+    name_en: ShortText
+    issuer: ShortText
+    year: Annotated[int, Field(ge=1990, le=2100)]
+    total_points: Annotated[float, Field(gt=0)]
+    pass_mark: Annotated[float, Field(ge=0)] | None = None
+    scale: ShortText | None = None  # e.g. "0-3" for scorecards
+
+
+class CriterionItem(Item):
+    number: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", max_length=20)]
+    standard: NodeId
+    element: ShortText  # the first-level indicator it belongs to, e.g. "1 组织管理"
+    requirement: Text  # what is required, in our own words
+    verification: Text  # how it is verified (documents, site visit, interviews)
+    points: Annotated[float, Field(ge=0)]
+    gate: bool = False
+    scoring: Literal["binary", "graded", "numeric", "scale"] = "graded"
+    target: float | None = None  # numeric criteria: the value that earns full points
+    unit: ShortText | None = None
+    recurrence_months: Annotated[int, Field(ge=1, le=60)] | None = None
+    provenance: Literal["official-2020", "derived"]
+
+    @model_validator(mode="after")
+    def _gate_rules(self):
+        if self.gate and self.points != 0:
+            raise ValueError("a gate condition carries no points (it must hold, it is not scored)")
+        if not self.gate and self.points <= 0:
+            raise ValueError("a scored criterion has points > 0")
+        if self.scoring == "numeric" and self.target is None:
+            raise ValueError("a numeric criterion sets its `target`")
+        return self
+
+
 LABEL_MODELS: dict[str, type[BaseModel]] = {
     "Source": SourceItem,
     "Phase": PhaseItem,
@@ -192,6 +304,14 @@ LABEL_MODELS: dict[str, type[BaseModel]] = {
     "Facility": FacilityItem,
     "Incident": IncidentItem,
     "LessonLearned": LessonItem,
+    "Course": CourseItem,
+    "Module": ModuleItem,
+    "Unit": UnitItem,
+    "Objective": ObjectiveItem,
+    "Quiz": QuizItem,
+    "Question": QuestionItem,
+    "Standard": StandardItem,
+    "Criterion": CriterionItem,
 }
 
 

@@ -41,6 +41,16 @@ def check_rules(content: Content) -> list[Problem]:
         elif node.label == "Hazard" and node.properties.get("level", "hazard") == "hazard":
             need(node, ("SUBTYPE_OF", "Hazard") in outs, "links", "a hazard belongs to a hazard family (SUBTYPE_OF)")
 
+        elif node.label == "Question":
+            need(node, ("ASSESSES", "Objective") in outs, "links", "a question assesses an objective (ASSESSES)")
+        elif node.label == "Unit":
+            need(node, ("HAS_UNIT", "Module") in ins, "links", "a unit belongs to a module (HAS_UNIT from a Module)")
+        elif node.label == "Criterion":
+            need(node, ("PART_OF_STANDARD", "Standard") in outs, "links", "a criterion belongs to a standard (PART_OF_STANDARD)")
+            need(node, node.properties.get("standard") in nodes and nodes[node.properties["standard"]].label == "Standard",
+                 "standard", f"unknown standard {node.properties.get('standard')!r}")
+
+    problems.extend(_standard_totals(content, nodes))
     by_name: dict[tuple[str, str], list] = defaultdict(list)
     for node in content.nodes:
         if node.label == "Source":
@@ -53,3 +63,21 @@ def check_rules(content: Content) -> list[Problem]:
                                     f"near-duplicate {label} name {dup.properties.get('name')!r} "
                                     f"(same as {first.id!r} at {first.file}:{first.line})"))
     return problems
+
+
+def _standard_totals(content: Content, nodes: dict) -> list[Problem]:
+    """A standard's scored criteria must add up to exactly its total points."""
+    totals: dict[str, float] = defaultdict(float)
+    for node in content.nodes:
+        if node.label == "Criterion" and not node.properties.get("gate"):
+            totals[node.properties.get("standard")] += float(node.properties.get("points", 0))
+    out = []
+    for node in content.nodes:
+        if node.label != "Standard":
+            continue
+        total = round(totals.get(node.id, 0.0), 6)
+        expected = float(node.properties["total_points"])
+        if abs(total - expected) > 1e-6:
+            out.append(Problem(node.file, node.line, "total_points",
+                               f"the criteria of {node.id} add up to {total:g} points, not {expected:g}"))
+    return out

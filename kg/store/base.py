@@ -96,20 +96,28 @@ def check_value(key: str, value: Any) -> Any:
     raise InvalidRecord(f"property {key!r}: cannot store a value of type {type(value).__name__}")
 
 
+PROPERTY_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_good_names: set[str] = set()
+
+
 def clean_properties(properties: dict | None, *, what: str) -> dict:
-    if properties is None:
-        return {}
+    if not properties:
+        if properties is None or isinstance(properties, dict):
+            return {}
     if not isinstance(properties, dict):
         raise InvalidRecord(f"{what}: properties must be a mapping")
     out = {}
     for key, value in properties.items():
-        if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise InvalidRecord(f"{what}: bad property name {key!r}")
-        if key in RESERVED_PROPERTIES:
-            raise InvalidRecord(f"{what}: property name {key!r} is reserved")
+        if key not in _good_names:
+            if not isinstance(key, str) or not PROPERTY_NAME_RE.fullmatch(key):
+                raise InvalidRecord(f"{what}: bad property name {key!r}")
+            if key in RESERVED_PROPERTIES:
+                raise InvalidRecord(f"{what}: property name {key!r} is reserved")
+            _good_names.add(key)
         if value is None:
             continue
-        out[key] = check_value(key, value)
+        kind = type(value)
+        out[key] = value if kind is str or kind is int else check_value(key, value)
     return out
 
 
@@ -124,7 +132,7 @@ class GraphStore(ABC):
 
     kind: str = "abstract"
     backend: str = "common"
-    batch_size: int = 1000
+    batch_size: int = 5000
 
     def __init__(self, schema: Schema | None = None):
         self.schema = schema or load_schema()
@@ -184,8 +192,9 @@ class GraphStore(ABC):
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
         ids = list(dict.fromkeys(ids))
         found: dict[str, str] = {}
+        query = query_text(self.backend, "labels_of_ids")
         for start in range(0, len(ids), self.batch_size):
-            rows = self._read(query_text(self.backend, "labels_of_ids"), {"ids": ids[start:start + self.batch_size]})
+            rows = self._read(query, {"ids": ids[start:start + self.batch_size]})
             for row in rows:
                 labels = self._labels(row["labels"])
                 if labels:
@@ -257,35 +266,45 @@ class GraphStore(ABC):
     def upsert_relationships(self, rows: Iterable[dict], *, replace: bool = False) -> int:
         """Create or update relationships ``{"type", "start", "end", "properties"}``.
 
-        There is at most one relationship of a type between two nodes.  Both ends must exist
-        and the schema must allow the type between their labels; otherwise nothing from the
-        batch is written.
+        There is at most one relationship of a type between two nodes.  Every row is checked
+        first (type, ids, properties, both ends exist, the schema allows the type between their
+        labels); if any row is bad nothing is written.  Rows are then written grouped by type
+        and end labels, one transaction per ``batch_size`` rows.
         """
-        rows = list(rows)
+        prepared: list[tuple[str, str, str, dict]] = []
+        good_ids: set[str] = set()
+        known_types = self.schema.relationships
         for row in rows:
             if not isinstance(row, dict):
                 raise InvalidRecord("a relationship record must be a mapping")
-            self.schema.relationship(row.get("type"))
-            check_id(row.get("start"), f"{row.get('type')} start")
-            check_id(row.get("end"), f"{row.get('type')} end")
+            rel_type = row.get("type")
+            if not isinstance(rel_type, str) or rel_type not in known_types:
+                self.schema.relationship(rel_type)  # raises SchemaError
+            start, end = row.get("start"), row.get("end")
+            if start not in good_ids:
+                good_ids.add(check_id(start, f"{rel_type} start"))
+            if end not in good_ids:
+                good_ids.add(check_id(end, f"{rel_type} end"))
+            props = clean_properties(row.get("properties"), what=f"{rel_type} {start}->{end}")
+            prepared.append((rel_type, start, end, props))
+        labels = self.labels_of(good_ids)
+        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        allowed: set[tuple[str, str, str]] = set()
+        for rel_type, start, end, props in prepared:
+            for node_id in (start, end):
+                if node_id not in labels:
+                    raise NotFound(f"{rel_type} {start} -> {end}: no node {node_id!r}")
+            key = (rel_type, labels[start], labels[end])
+            if key not in allowed:
+                self.schema.check_relationship(*key)
+                allowed.add(key)
+            groups[key].append({"start": start, "end": end, "properties": props})
         written = 0
-        for start in range(0, len(rows), self.batch_size):
-            batch = rows[start:start + self.batch_size]
-            labels = self.labels_of([r["start"] for r in batch] + [r["end"] for r in batch])
-            groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-            for row in batch:
-                for end in ("start", "end"):
-                    if row[end] not in labels:
-                        raise NotFound(f"{row['type']} {row['start']} -> {row['end']}: no node {row[end]!r}")
-                a, b = labels[row["start"]], labels[row["end"]]
-                self.schema.check_relationship(row["type"], a, b)
-                props = clean_properties(row.get("properties"), what=f"{row['type']} {row['start']}->{row['end']}")
-                groups[(row["type"], a, b)].append({"start": row["start"], "end": row["end"], "properties": props})
-            statements = []
-            for (rel_type, a, b), items in groups.items():
-                name = "replace_relationships" if replace else "upsert_relationships"
-                statements.append((self._template(name, type=rel_type, start=a, end=b), {"rows": items}))
-            for result in self._write(statements):
+        name = "replace_relationships" if replace else "upsert_relationships"
+        for (rel_type, a, b), items in groups.items():
+            query = self._template(name, type=rel_type, start=a, end=b)
+            for first in range(0, len(items), self.batch_size):
+                result = self._write([(query, {"rows": items[first:first + self.batch_size]})])[0]
                 written += result[0]["written"] if result else 0
         return written
 

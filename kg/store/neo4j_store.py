@@ -43,7 +43,9 @@ class Neo4jStore(GraphStore):
         self.database = database
         self.embedding_dimensions = embedding_dimensions
         try:
-            self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32)
+            self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32,
+                                               connection_timeout=5, connection_acquisition_timeout=10,
+                                               max_transaction_retry_time=15)
         except (ValueError, Neo4jError) as exc:
             raise StoreUnavailable(f"cannot create a Neo4j driver for {uri}: {exc}") from exc
 
