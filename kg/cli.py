@@ -144,9 +144,13 @@ def import_(location: str | None, file: str) -> None:
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def stats(location: str | None, as_json: bool) -> None:
-    """Counts per label and relationship type."""
+@click.option("--coverage", is_flag=True, help="Per hazard: duties, plans, lessons, modules and criteria that reach it.")
+def stats(location: str | None, as_json: bool, coverage: bool) -> None:
+    """Counts per label and relationship type (or the hazard coverage report)."""
     with opened_store(location) as store:
+        if coverage:
+            _print_coverage(store, as_json)
+            return
         counts = store.counts()
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
@@ -157,6 +161,30 @@ def stats(location: str | None, as_json: bool) -> None:
     click.echo("relationships:")
     for rel, n in counts["relationships"].items():
         click.echo(f"  {rel:<20} {n:>7}")
+
+
+def _print_coverage(store, as_json: bool) -> None:
+    from kg.coverage import COLUMNS, family_lessons, gaps, hazard_coverage
+
+    cov = hazard_coverage(store)
+    holes = gaps(cov)
+    if as_json:
+        click.echo(json.dumps({"hazards": {h: {c: v.count(c) for c in COLUMNS} | {"level": v.level, "family": v.family}
+                                           for h, v in sorted(cov.items())},
+                               "gaps": holes}, ensure_ascii=False, indent=2))
+        return
+    fam = family_lessons(cov)
+    click.echo(f"{'hazard':<34}{'name':<16}" + "".join(f"{c:>9}" for c in COLUMNS))
+    for h in sorted(cov.values(), key=lambda c: (c.family or c.id, c.level != "family", c.id)):
+        name = h.name if len(h.name) <= 8 else h.name[:7] + "…"
+        pad = 16 - len(name)  # CJK characters are double width: pad by characters, roughly aligned
+        values = "".join(f"{h.count(c):>9}" for c in COLUMNS)
+        if h.level == "family":
+            values = "".join(f"{(len(fam[h.id]) if c == 'lessons' else h.count(c)):>9}" for c in COLUMNS)
+        click.echo(f"{('* ' if h.level == 'family' else '  ') + h.id:<34}{name}{' ' * max(1, pad - len(name))}{values}")
+    click.echo("(* family rows count the lessons of all their hazards)")
+    for key, ids in holes.items():
+        click.echo(f"{key}: {', '.join(ids) if ids else 'none'}")
 
 
 @main.command()
@@ -188,6 +216,29 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:
         store.close()
+
+
+#: Each area adds its commands in its own module, which defines `commands` (a list of click
+#: commands or groups).  A module that does not exist yet is simply not registered; a module
+#: that exists but fails to import is an error.
+AREA_COMMAND_MODULES = ("kg.search.cli", "curricula.cli", "assessments.cli", "web.cli")
+
+
+def _register_area_commands() -> None:
+    import importlib
+    import importlib.util
+
+    for name in AREA_COMMAND_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            for command in importlib.import_module(name).commands:
+                main.add_command(command)
+
+
+_register_area_commands()
 
 
 if __name__ == "__main__":

@@ -22,10 +22,27 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_store(app)
 
-    from web.main import bp as main_bp
-
-    app.register_blueprint(main_bp)
+    register_areas(app)
     return app
+
+
+#: Each area is a blueprint package exposing `bp` and, optionally, `init_app(app)`.  A package
+#: that does not exist yet is not registered; one that exists but fails to import is an error.
+AREA_BLUEPRINTS = ("web.main", "web.auth", "web.admin", "web.graph", "web.api", "web.search",
+                   "web.lessons", "web.training", "web.assessment")
+
+
+def register_areas(app: Flask) -> None:
+    import importlib
+    import importlib.util
+
+    for name in AREA_BLUEPRINTS:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        app.register_blueprint(module.bp)
 
 
 __all__ = ["create_app"]
