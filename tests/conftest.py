@@ -88,3 +88,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"NOTICE: {len(_neo4j_not_run)} Neo4j tests were NOT run (NEO4J_URI is not set); "
             "only the embedded store was tested.", yellow=True, bold=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (CEM_REQUIRE_NEO4J=1) a skipped test is a failure: nothing may quietly not run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if REQUIRE_NEO4J and skipped and exitstatus == 0:
+        if reporter:
+            reporter.write_line(f"FAILED: {skipped} tests were skipped; in CI every test must run.", red=True, bold=True)
+        session.exitstatus = 1
