@@ -159,7 +159,8 @@ class FacilityItem(Item):
 
 
 class IncidentItem(Item):
-    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    # As precise as the source allows: YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day.
+    date: Annotated[str, Field(pattern=DATE_PATTERN)]
     place: ShortText
     summary: Text
     deaths: Annotated[int, Field(ge=0)] | None = None
@@ -279,6 +280,8 @@ class CriterionItem(Item):
     gate: bool = False
     scoring: Literal["binary", "graded", "numeric", "scale"] = "graded"
     target: float | None = None  # numeric criteria: the value that earns full points
+    target_above: bool = False  # numeric: the value must exceed `target` ("more than"), not just reach it
+    partial_points: Annotated[float, Field(gt=0)] | None = None  # graded: points for "partly met" (default: half)
     unit: ShortText | None = None
     recurrence_months: Annotated[int, Field(ge=1, le=60)] | None = None
     provenance: Literal["official-2020", "derived"]
@@ -289,8 +292,11 @@ class CriterionItem(Item):
             raise ValueError("a gate condition carries no points (it must hold, it is not scored)")
         if not self.gate and self.points <= 0:
             raise ValueError("a scored criterion has points > 0")
-        if self.scoring == "numeric" and self.target is None:
-            raise ValueError("a numeric criterion sets its `target`")
+        if self.scoring == "numeric" and (self.target is None or self.target <= 0):
+            raise ValueError("a numeric criterion sets its `target` (a number above 0)")
+        if self.partial_points is not None and (self.scoring != "graded" or self.gate
+                                                or self.partial_points >= self.points):
+            raise ValueError("`partial_points` belongs to a scored graded criterion and is less than its points")
         return self
 
 
