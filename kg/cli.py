@@ -240,6 +240,3 @@ def _register_area_commands() -> None:
 
 _register_area_commands()
 
-
-if __name__ == "__main__":
-    main()

@@ -7,6 +7,10 @@ CEM_DATA_DIR    where the embedded store and uploads live (default: the user's d
 NEO4J_USER      default ``neo4j``
 NEO4J_PASSWORD  no default
 NEO4J_DATABASE  default ``neo4j``
+CEM_EMBEDDING_MODEL  the search embedding model: a sentence-transformers model name (hub) or a
+                local folder; default: the bundled offline model (see kg.search.embedder)
+CEM_EMBEDDING_DIM    dimensions of Neo4j's vector index ``cem_embedding`` (default 384; must
+                match the model)
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class StoreConfig:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
+    embedding_dimensions: int = 384
 
     @property
     def is_neo4j(self) -> bool:
@@ -63,8 +68,12 @@ def store_config(env: dict[str, str] | None = None, location: str | None = None)
             f"CEM_STORE={location!r}: unsupported URI scheme; use a file path or one of "
             + ", ".join(NEO4J_SCHEMES)
         )
+    dims = env.get("CEM_EMBEDDING_DIM") or "384"
+    if not dims.isdigit() or not 1 <= int(dims) <= 4096:
+        raise ConfigError(f"CEM_EMBEDDING_DIM={dims!r}: give a whole number of dimensions (1 to 4096)")
     cfg = StoreConfig(
         location=location,
+        embedding_dimensions=int(dims),
         neo4j_user=env.get("NEO4J_USER", "neo4j"),
         neo4j_password=env.get("NEO4J_PASSWORD"),
         neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),

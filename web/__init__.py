@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secrets.token_hex(32),
+        SECRET_KEY=None,  # CEM_SECRET_KEY, else kept in the data directory (web/security.py)
         STORE=None,  # an open GraphStore; opened from CEM_STORE when not given
         JSON_AS_ASCII=False,
     )
@@ -22,6 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_store(app)
 
+    from web.shell import init_platform
+
+    init_platform(app)  # languages, sign-in, CSRF, security headers, error pages, navigation
     register_areas(app)
     return app
 

@@ -14,7 +14,7 @@ def open_store(config: StoreConfig | None = None) -> GraphStore:
         from kg.store.neo4j_store import Neo4jStore
 
         return Neo4jStore(config.location, config.neo4j_user, config.neo4j_password or "",
-                          config.neo4j_database)
+                          config.neo4j_database, embedding_dimensions=config.embedding_dimensions)
     from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(config.location)

@@ -27,6 +27,8 @@ from kg.schema import Schema, SchemaError, load_schema
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$")
 #: Property names a node or relationship may not use (kglite reserves them; `id` is the key).
 RESERVED_PROPERTIES = frozenset({"id", "title", "type"})
+#: Node properties the search index keeps (kg.search); never shown as content or exported.
+SEARCH_PROPERTIES = frozenset({"embedding", "search_text", "search_terms", "search_hash", "search_model"})
 PLACEHOLDERS = ("__LABEL__", "__START__", "__END__", "__TYPE__", "__DEPTH__")
 MAX_DEPTH = 3
 
@@ -171,7 +173,8 @@ class GraphStore(ABC):
     def _node(self, row: dict) -> dict:
         labels = self._labels(row["labels"])
         return {"id": row["id"], "label": labels[0] if labels else None,
-                "properties": self._props(row["properties"])}
+                "properties": {k: v for k, v in row["properties"].items()
+                               if k not in RESERVED_PROPERTIES and k not in SEARCH_PROPERTIES}}
 
     def _template(self, name: str, **parts: str) -> str:
         text = query_text(self.backend, name)
@@ -333,6 +336,40 @@ class GraphStore(ABC):
                              "properties": self._props(r["properties"])} for r in row["path"]]
             out.append(node)
         return out
+
+    # --- search support (used by kg.search; each backend implements these) ----------------
+    # A searchable node carries `search_text` (its text, per the schema's `text` lists),
+    # `search_hash` (hash of that text and the model id) and `search_model`, plus a vector
+    # (Neo4j: the `embedding` property in the vector index `cem_embedding`; embedded: kglite's
+    # embedding store for (label, "search_text")).  Scores are cosine similarities (-1..1) for
+    # vectors and BM25 for keywords; results are ``{"id", "label", "score"}``, best first.
+    @abstractmethod
+    def search_documents(self, label: str) -> list[dict]:
+        """Every node of ``label``: ``{"id", "properties", "hash", "model", "has_vector"}``."""
+
+    @abstractmethod
+    def write_search_documents(self, label: str, rows: list[dict]) -> int:
+        """Store ``{"id", "text", "terms", "hash", "model", "vector"}`` rows (one transaction
+        per call for the properties; the vectors follow)."""
+
+    @abstractmethod
+    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+        """Bring keyword and vector indexes up to date after writes (and persist them)."""
+
+    @abstractmethod
+    def vector_search(self, vector: list[float], *, labels: list[str], k: int,
+                      ids: list[str] | None = None) -> list[dict]:
+        """The ``k`` nodes of ``labels`` (and, if given, ``ids``) nearest to ``vector``."""
+
+    @abstractmethod
+    def keyword_search(self, text: str, terms: str, *, labels: list[str], k: int,
+                       ids: list[str] | None = None) -> list[dict]:
+        """The ``k`` best BM25 matches; ``text`` is the query as typed, ``terms`` its
+        whitespace-separated terms (single CJK characters, CJK bigrams and words)."""
+
+    @abstractmethod
+    def node_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of these nodes (those that have one)."""
 
     # --- whole-graph operations ----------------------------------------------------------
     def counts(self) -> dict:

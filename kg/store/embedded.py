@@ -14,7 +14,8 @@ from pathlib import Path
 import kglite
 
 from kg.schema import Schema
-from kg.store.base import ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable
+from kg.store.base import (ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable,
+                           query_text)
 
 kglite.set_query_warning_policy("silent")
 
@@ -88,6 +89,118 @@ class EmbeddedStore(GraphStore):
                     ensured.append(f"index {label}.{prop}")
             self.graph.save()
         return ensured
+
+    # --- search support ---------------------------------------------------------------
+    # Vectors live in kglite's embedding store for (label, "search_text") — kept apart from the
+    # node's properties, ranked exactly by `db.node_embeddings.query` / `vector_score()`.
+    # Keywords: kglite's BM25 index has no CJK segmentation, so each node also carries
+    # `search_terms` (its text as single CJK characters, CJK bigrams and words, space-separated;
+    # see kg.search.text) and the BM25 index (`Label.search_terms`) is built over that.
+    SEARCH_COLUMN = "search_text"
+    TERMS_COLUMN = "search_terms"
+
+    def _embedding_stores(self) -> dict[str, int]:
+        """Labels with a vector store for search_text, and its dimension (caller holds the lock)."""
+        return {r["node_type"]: r["dimension"] for r in self.graph.list_embeddings()
+                if r.get("entity") == "node" and r.get("text_column") == self.SEARCH_COLUMN}
+
+    def search_documents(self, label: str) -> list[dict]:
+        self.schema.label(label)
+        with self._lock:
+            self._check_open()
+            name = "search_documents" if label in self._embedding_stores() else "search_documents_unembedded"
+            rows = self._read(self._template(name, label=label), {})
+        return [{"id": r["id"], "properties": self._node({"id": r["id"], "labels": [label],
+                                                          "properties": r["properties"]})["properties"],
+                 "hash": r["properties"].get("search_hash"), "model": r["properties"].get("search_model"),
+                 "has_vector": bool(r["has_vector"])} for r in rows]
+
+    def write_search_documents(self, label: str, rows: list[dict]) -> int:
+        self.schema.label(label)
+        if not rows:
+            return 0
+        props = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"]}
+                 for r in rows]
+        vectors = {r["id"]: [float(x) for x in r["vector"]] for r in rows}
+        dimension = len(next(iter(vectors.values())))
+        with self._lock:
+            self._check_open()
+            written = self._write([(self._template("search_write", label=label), {"rows": props})])[0]
+            try:
+                current = self._embedding_stores().get(label)
+                if current is not None and current != dimension:
+                    # The model changed dimension: the whole label is re-embedded by the caller.
+                    self.graph.remove_embeddings(label, self.SEARCH_COLUMN)
+                self.graph.add_embeddings(label, self.SEARCH_COLUMN, vectors, metric="cosine")
+            except (kglite.KgError, ValueError) as exc:
+                raise StoreError(f"embedded store: cannot store vectors for {label}: {exc}") from exc
+        return written[0]["written"] if written else 0
+
+    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+        with self._lock:
+            self._check_open()
+            for label in labels:
+                self.schema.label(label)
+                try:
+                    self.graph.build_text_index(label, self.TERMS_COLUMN)
+                except (kglite.KgError, ValueError):
+                    continue  # no node of this label carries search terms yet
+            self.graph.save()
+
+    def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
+        vector = [float(x) for x in vector]
+        with self._lock:
+            self._check_open()
+            stores = self._embedding_stores()
+            labels = [self.schema.label(l).name for l in labels if l in stores]
+            if not labels or k <= 0:
+                return []
+            if ids is None:
+                rows = self._read(query_text(self.backend, "search_vector"),
+                                  {"labels": labels, "vector": vector, "k": int(k)})
+                return [{"id": r["id"], "label": self._labels(r["labels"])[0], "score": float(r["score"])}
+                        for r in rows if r["score"] is not None]
+            out = []
+            for label in labels:
+                for r in self._read(self._template("search_vector_in", label=label),
+                                    {"ids": list(ids), "vector": vector, "k": int(k)}):
+                    out.append({"id": r["id"], "label": label, "score": float(r["score"])})
+        out.sort(key=lambda r: (-r["score"], r["id"]))
+        return out[:k]
+
+    def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
+        if not terms.strip() or k <= 0:
+            return []
+        out = []
+        with self._lock:
+            self._check_open()
+            for label in labels:
+                self.schema.label(label)
+                if not self.graph.has_text_index(label, self.TERMS_COLUMN):
+                    continue
+                if ids is None:
+                    rows = self._read(query_text(self.backend, "search_keyword"),
+                                      {"index": f"{label}.{self.TERMS_COLUMN}", "query": terms, "k": int(k)})
+                else:
+                    rows = self._read(self._template("search_keyword_in", label=label),
+                                      {"ids": list(ids), "query": terms, "k": int(k)})
+                out.extend({"id": r["id"], "label": label, "score": float(r["score"])}
+                           for r in rows if r["score"])
+        out.sort(key=lambda r: (-r["score"], r["id"]))
+        return out[:k]
+
+    def node_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        labels = self.labels_of(ids)
+        out = {}
+        with self._lock:
+            self._check_open()
+            stores = self._embedding_stores()
+            for node_id, label in labels.items():
+                if label in stores:
+                    vec = self.graph.node_embedding(label, self.SEARCH_COLUMN, node_id)
+                    if vec is not None:
+                        out[node_id] = list(vec)
+        return out
 
     def checkpoint(self) -> None:
         """Write the whole graph to its file (the log is folded in)."""

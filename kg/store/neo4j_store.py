@@ -8,12 +8,15 @@ looked up through one index.
 
 from __future__ import annotations
 
+import re
+
 import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import ClientError, ConstraintError, Neo4jError, ServiceUnavailable, AuthError
 
 from kg.schema import Schema
-from kg.store.base import ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable
+from kg.store.base import (ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable,
+                           query_text)
 
 BASE_LABEL = "Node"
 #: Vector and full-text indexes the search area fills (`embedding`, `search_text` on every node).
@@ -44,7 +47,7 @@ class Neo4jStore(GraphStore):
         self.embedding_dimensions = embedding_dimensions
         try:
             self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32,
-                                               connection_timeout=5, connection_acquisition_timeout=10,
+                                               connection_timeout=5, connection_acquisition_timeout=60,
                                                max_transaction_retry_time=15,
                                                notifications_min_severity="OFF")
         except (ValueError, Neo4jError) as exc:
@@ -124,6 +127,99 @@ class Neo4jStore(GraphStore):
         except ServiceUnavailable as exc:
             raise self._translate(exc) from exc
         return ensured
+
+    # --- search support ---------------------------------------------------------------
+    # Vectors: property `embedding` (float32, written with db.create.setNodeVectorProperty) in
+    # the vector index `cem_embedding`; keywords: `search_text` in the full-text index
+    # `cem_fulltext` (cjk analyzer: CJK bigrams, Latin words).  Neo4j reports cosine scores as
+    # (1 + cosine) / 2; they are turned back into cosines here so both stores agree.
+    LUCENE_SPECIAL = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
+
+    @staticmethod
+    def _cosine(score) -> float:
+        return 2.0 * float(score) - 1.0
+
+    def search_documents(self, label: str) -> list[dict]:
+        self.schema.label(label)
+        rows = self._read(self._template("search_documents", label=label), {})
+        return [{"id": r["id"], "properties": self._node({"id": r["id"], "labels": [label],
+                                                          "properties": r["properties"]})["properties"],
+                 "hash": r["properties"].get("search_hash"), "model": r["properties"].get("search_model"),
+                 "has_vector": bool(r["has_vector"])} for r in rows]
+
+    def _vector_index_dimensions(self) -> int | None:
+        rows = self._read(query_text(self.backend, "vector_index_dimensions"), {"name": VECTOR_INDEX})
+        return int(rows[0]["dimensions"]) if rows and rows[0]["dimensions"] is not None else None
+
+    def write_search_documents(self, label: str, rows: list[dict]) -> int:
+        self.schema.label(label)
+        if not rows:
+            return 0
+        dimension = len(rows[0]["vector"])
+        indexed = self._vector_index_dimensions()
+        if indexed is None:
+            raise StoreError(f"Neo4j: the vector index {VECTOR_INDEX} does not exist; run `cem init`")
+        if indexed != dimension:
+            raise StoreError(
+                f"Neo4j: the vector index {VECTOR_INDEX} holds {indexed}-dimensional vectors but the "
+                f"embedding model gives {dimension}; drop the index, set CEM_EMBEDDING_DIM={dimension} and run `cem init`")
+        batch = [{"id": r["id"], "text": r["text"], "hash": r["hash"], "model": r["model"],
+                  "vector": [float(x) for x in r["vector"]]} for r in rows]
+        result = self._write([(query_text(self.backend, "search_write"), {"rows": batch})])[0]
+        return result[0]["written"] if result else 0
+
+    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+        try:
+            with self._session() as session:
+                session.run("CALL db.awaitIndexes(300)").consume()
+        except (Neo4jError, ServiceUnavailable) as exc:
+            raise self._translate(exc) from exc
+
+    def _hits(self, rows, k: int) -> list[dict]:
+        out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": self._cosine(r["score"])}
+               for r in rows]
+        out.sort(key=lambda r: (-r["score"], r["id"]))
+        return out[:k]
+
+    def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
+        labels = [self.schema.label(l).name for l in labels]
+        vector = [float(x) for x in vector]
+        if not labels or k <= 0:
+            return []
+        if ids is not None:
+            rows = self._read(query_text(self.backend, "search_vector_in"),
+                              {"ids": list(ids), "labels": labels, "vector": vector, "k": int(k)})
+            return self._hits(rows, k)
+        # Ask the index for k; if the label filter leaves fewer, ask again for more, and if the
+        # labels are a small part of the index, rank them exactly.
+        for wanted in (int(k), 8 * int(k)):
+            rows = self._read(query_text(self.backend, "search_vector"),
+                              {"labels": labels, "vector": vector, "k": wanted})
+            if len(rows) >= k:
+                return self._hits(rows, k)
+        rows = []
+        for label in labels:
+            rows.extend(self._read(self._template("search_vector_exact", label=label),
+                                   {"vector": vector, "k": int(k)}))
+        return self._hits(rows, k)
+
+    def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
+        labels = [self.schema.label(l).name for l in labels]
+        query = " ".join(self.LUCENE_SPECIAL.sub(" ", text or "").lower().split())
+        if not query or not labels or k <= 0:
+            return []
+        limit = 5000 if ids is not None else max(4 * k, 100)
+        rows = self._read(query_text(self.backend, "search_keyword"),
+                          {"query": query, "labels": labels, "ids": list(ids) if ids is not None else None,
+                           "limit": limit, "k": int(k)})
+        out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": float(r["score"])}
+               for r in rows]
+        out.sort(key=lambda r: (-r["score"], r["id"]))
+        return out[:k]
+
+    def node_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        rows = self._read(query_text(self.backend, "search_node_vectors"), {"ids": list(ids)})
+        return {r["id"]: [float(x) for x in r["vector"]] for r in rows}
 
     def health(self) -> Health:
         try:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from tests.content_factory import write_synthetic_content
 
-CEM = [sys.executable, "-m", "kg.cli"]
+CEM = [sys.executable, "-m", "kg"]
 
 
 def cem(env: dict, *args: str):

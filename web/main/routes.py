@@ -1,4 +1,5 @@
-"""Public pages: the home page with graph counts, and the health check."""
+"""Public pages: the home page (counts for everyone, links by role when signed in) and the
+health check."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ from flask import jsonify, render_template
 
 from kg.store import StoreError
 from web.extensions import get_store
+from web.graph.cache import graph_cache
+from web.graph.service import PRIVATE_LABELS
 from web.main import bp
+from web.security import public
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     store = get_store()
     health = store.health()
@@ -17,13 +22,15 @@ def healthz():
 
 
 @bp.get("/")
+@public
 def index():
     store = get_store()
     try:
-        counts = store.counts()
+        counts = graph_cache().get_or_make(("counts",), store.counts)
         error = None
     except StoreError as exc:
         counts, error = {"labels": {}, "relationships": {}}, str(exc)
-    labels = [(label, store.schema.labels[label].description, n) for label, n in counts["labels"].items()]
+    labels = [(label, store.schema.labels[label].description, n) for label, n in counts["labels"].items()
+              if label not in PRIVATE_LABELS]
     return render_template("index.html", labels=labels, relationships=counts["relationships"],
                            store_kind=store.kind, error=error), (200 if error is None else 503)

@@ -1,2 +1,2 @@
 MATCH (n:Node {id: $id})
-RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties
+RETURN n.id AS id, labels(n) AS labels, n {.*, embedding: null} AS properties

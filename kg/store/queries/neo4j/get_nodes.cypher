@@ -1,3 +1,3 @@
 UNWIND $ids AS wanted
 MATCH (n:Node {id: wanted})
-RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties
+RETURN n.id AS id, labels(n) AS labels, n {.*, embedding: null} AS properties

@@ -1,0 +1,241 @@
+"""Evidence attached to an answer: a note, a date (when an activity was done), a document
+reference, or an uploaded file.
+
+Uploaded files are stored **outside the web root**, under ``CEM_DATA_DIR/uploads/assessments/
+<assessment id>/<evidence id><ext>`` — the stored name never comes from the user — and are
+served only through ``evidence_file`` (which checks the reader may see the assessment).
+
+Limits: at most ``MAX_UPLOAD_BYTES`` (10 MiB; ``CEM_UPLOAD_MAX_BYTES`` to change), non-empty,
+and one of PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx) — checked by extension *and* by the
+file's content (magic bytes; Office files must be the matching OOXML package).  Anything else
+raises ``EvidenceRejected`` and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from assessments.errors import AnswerInvalid, EvidenceRejected, InvalidState, NotAllowed, NotFound
+from assessments.scoring import NOTE_MAX, check_date
+from assessments.workflow import (EDITABLE, Actor, AssessmentRecord, _clean, _wrong_state, can_edit, can_view,
+                                  get_assessment, load_view, now_iso)
+from kg.store.base import ID_RE, GraphStore
+
+KINDS = {"note": "说明", "date": "日期记录", "document": "文件索引", "file": "上传文件"}
+MAX_UPLOAD_BYTES = int(os.environ.get("CEM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+REFERENCE_MAX = 300
+#: extension -> (MIME type, description)
+ALLOWED_TYPES = {
+    ".pdf": ("application/pdf", "PDF"),
+    ".png": ("image/png", "PNG 图片"),
+    ".jpg": ("image/jpeg", "JPEG 图片"),
+    ".jpeg": ("image/jpeg", "JPEG 图片"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
+}
+ALLOWED_DESCRIPTION = "PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: its name as the user's computer called it, and its bytes (or stream)."""
+
+    filename: str
+    data: bytes | BinaryIO
+
+    def read(self, limit: int) -> bytes:
+        if isinstance(self.data, (bytes, bytearray)):
+            return bytes(self.data)
+        return self.data.read(limit + 1)
+
+
+def upload_root(data_dir: str | Path | None = None) -> Path:
+    from kg.config import data_dir as default_data_dir
+
+    return Path(data_dir) if data_dir else default_data_dir()
+
+
+def _folder(root: Path, assessment_id: str) -> Path:
+    if not ID_RE.match(assessment_id) or "/" in assessment_id or assessment_id.startswith("."):
+        raise NotFound("无效的自评编号")
+    base = (root / "uploads" / "assessments").resolve()
+    folder = (base / assessment_id).resolve()
+    if base not in folder.parents:
+        raise NotFound("无效的自评编号")
+    return folder
+
+
+def safe_display_name(filename: str) -> str:
+    """The user's file name, reduced to something safe to show and to offer as a download name."""
+    name = unicodedata.normalize("NFKC", str(filename or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip().strip(".") or "file"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(name) > 120:
+        name = stem[: 120 - len(ext) - 1] + "." + ext
+    return name[:120]
+
+
+def sniff(data: bytes, ext: str) -> bool:
+    """Does the content match the extension?"""
+    if ext == ".pdf":
+        return data.startswith(b"%PDF-")
+    if ext == ".png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in (".jpg", ".jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if ext in (".docx", ".xlsx"):
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return False
+        part = "word/document.xml" if ext == ".docx" else "xl/workbook.xml"
+        return "[Content_Types].xml" in names and part in names
+    return False
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+
+
+def check_upload(upload: Upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[bytes, str, str, str]:
+    """(bytes, extension, MIME type, display name) of an acceptable upload, else EvidenceRejected."""
+    display = safe_display_name(upload.filename)
+    ext = ("." + display.rsplit(".", 1)[-1].lower()) if "." in display else ""
+    if ext not in ALLOWED_TYPES:
+        raise EvidenceRejected(f"不支持的文件类型 {ext or '（无扩展名）'}：只接受 {ALLOWED_DESCRIPTION}", 415)
+    data = upload.read(max_bytes)
+    if len(data) > max_bytes:
+        raise EvidenceRejected(f"文件过大：上限为 {_size(max_bytes)}", 413)
+    if not data:
+        raise EvidenceRejected("文件是空的")
+    if not sniff(data, ext):
+        raise EvidenceRejected(f"文件内容与扩展名 {ext} 不符：只接受真正的 {ALLOWED_DESCRIPTION} 文件", 415)
+    return data, ext, ALLOWED_TYPES[ext][0], display
+
+
+def add_evidence(store: GraphStore, actor: Actor, assessment_id: str, criterion_id: str, *, kind: str,
+                 text: str | None = None, date_done: Any = None, reference: str | None = None,
+                 upload: Upload | None = None, data_dir: str | Path | None = None,
+                 max_bytes: int = MAX_UPLOAD_BYTES, now: datetime | None = None,
+                 today: date | None = None) -> dict:
+    """Attach evidence to one criterion of an editable assessment (community members only).
+
+    kinds: ``note`` (text), ``date`` (the date an activity was done, with a note — recurring
+    requirements take their last date from these), ``document`` (a reference: title, number or
+    where it is kept), ``file`` (an upload).  Returns the stored Evidence properties."""
+    view = get_assessment(store, actor, assessment_id)
+    if not can_edit(actor, view.record):
+        raise NotAllowed("只有本社区的用户可以添加佐证材料")
+    c = view.checklist.criterion(criterion_id)
+    if view.record.status not in EDITABLE:
+        raise _wrong_state(view.record)
+    if kind not in KINDS:
+        raise AnswerInvalid(f"未知的材料类型 {str(kind)[:20]!r}")
+    text = (text or "").strip() if isinstance(text, str) or text is None else str(text)
+    if len(text) > NOTE_MAX:
+        raise AnswerInvalid(f"说明不能超过 {NOTE_MAX} 字")
+    reference = (reference or "").strip() if isinstance(reference, str) or reference is None else str(reference)
+    if len(reference) > REFERENCE_MAX:
+        raise AnswerInvalid(f"文件索引不能超过 {REFERENCE_MAX} 字")
+    when = check_date(date_done, "日期", today=today)
+    evidence_id = f"evidence.{secrets.token_hex(8)}"
+    props: dict[str, Any] = {"assessment": assessment_id, "criterion": c.id, "kind": kind,
+                             "created_by": actor.id, "created_at": now_iso(now)}
+    if kind == "note" and not text:
+        raise AnswerInvalid("请填写说明内容")
+    if kind == "date" and not when:
+        raise AnswerInvalid("请填写日期")
+    if kind == "document" and not reference:
+        raise AnswerInvalid("请填写文件名称、文号或存放位置")
+    if kind != "file" and upload is not None:
+        raise AnswerInvalid("只有“上传文件”类型可以附带文件")
+    for key, value in (("text", text), ("date", when), ("reference", reference)):
+        if value:
+            props[key] = value
+    path: Path | None = None
+    if kind == "file":
+        if upload is None:
+            raise EvidenceRejected("请选择要上传的文件")
+        data, ext, mime, display = check_upload(upload, max_bytes=max_bytes)
+        folder = _folder(upload_root(data_dir), assessment_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = evidence_id + ext
+        path = folder / stored
+        tmp = folder / f".{stored}.{secrets.token_hex(4)}.part"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        props.update({"filename": display, "stored": stored, "content_type": mime, "size": len(data),
+                      "sha256": hashlib.sha256(data).hexdigest()})
+    try:
+        rows = store.run_write("assessment_add_evidence", assessment=assessment_id, criterion=c.id, id=evidence_id,
+                               props=props, statuses=list(EDITABLE))
+    except Exception:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
+    if not rows:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise _wrong_state(load_view(store, assessment_id, view.checklist).record)
+    return dict(props, id=evidence_id)
+
+
+def _evidence(store: GraphStore, evidence_id: str) -> tuple[dict, AssessmentRecord]:
+    if not isinstance(evidence_id, str) or not ID_RE.match(evidence_id):
+        raise NotAllowed("没有这份材料，或你无权查看")
+    rows = store.run_read("assessment_evidence_get", id=evidence_id)
+    if not rows:
+        raise NotAllowed("没有这份材料，或你无权查看")
+    return dict(_clean(rows[0]["evidence"])), AssessmentRecord.from_props(rows[0]["assessment"])
+
+
+def delete_evidence(store: GraphStore, actor: Actor, evidence_id: str, *, data_dir: str | Path | None = None) -> dict:
+    """Remove evidence (and its file) from an editable assessment (community members only)."""
+    evidence, record = _evidence(store, evidence_id)
+    if not can_edit(actor, record):
+        raise NotAllowed("只有本社区的用户可以删除佐证材料")
+    if record.status not in EDITABLE:
+        raise _wrong_state(record)
+    rows = store.run_write("assessment_delete_evidence", assessment=record.id, id=evidence_id,
+                           statuses=list(EDITABLE))
+    if not rows or not rows[0].get("deleted"):
+        raise InvalidState("材料没有删除：自评状态已改变，请刷新页面")
+    if evidence.get("stored"):
+        (_folder(upload_root(data_dir), record.id) / evidence["stored"]).unlink(missing_ok=True)
+    return evidence
+
+
+def evidence_file(store: GraphStore, actor: Actor, evidence_id: str, *,
+                  data_dir: str | Path | None = None) -> tuple[Path, str, str]:
+    """(path, MIME type, download name) of an uploaded file, for users who may see its assessment."""
+    evidence, record = _evidence(store, evidence_id)
+    community = store.get_node(record.community)
+    if not can_view(store, actor, record, community["properties"] if community else None):
+        raise NotAllowed("没有这份材料，或你无权查看")
+    stored = evidence.get("stored")
+    if evidence.get("kind") != "file" or not stored or not re.fullmatch(r"evidence\.[0-9a-f]{16}\.[a-z]{3,4}", stored):
+        raise NotFound("这份材料没有附件")
+    path = _folder(upload_root(data_dir), record.id) / stored
+    if not path.is_file():
+        raise NotFound("附件文件已不存在")
+    return path, evidence.get("content_type") or "application/octet-stream", evidence.get("filename") or stored
+
+
+__all__ = ["Upload", "add_evidence", "delete_evidence", "evidence_file", "check_upload", "KINDS",
+           "MAX_UPLOAD_BYTES", "ALLOWED_TYPES", "safe_display_name"]

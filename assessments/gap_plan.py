@@ -1,0 +1,318 @@
+"""The gap plan: for every criterion not fully met, concrete actions drawn from the graph.
+
+From each gap criterion's links:
+
+* ``REQUIRES`` → **Plan**: write or update the plan, and make sure each duty the plan ASSIGNS
+  has someone in the community to hold it (``Organization-[:HAS_DUTY]->Duty``);
+* ``REQUIRES`` → **Organization**: set up / designate the body and hand out its duties;
+* ``REQUIRES`` → **Duty**: assign the duty to its holders;
+* ``REQUIRES`` → **Facility**: set up or improve the facility (its requirements, who runs it);
+* ``REQUIRES`` → **Hazard**: find and remedy that hazard (the duties that ADDRESS it);
+* ``SATISFIED_BY`` → **Course/Module**: train people in it;
+* a criterion with no links: work through its requirement and gather the evidence it names.
+
+Duties are listed only where a community- or grid-level body can hold them (a county bureau's
+duty is not the community's to assign), with those holders as "to whom".  Lessons learned
+``ABOUT`` the same hazards, plans, facilities or duties are attached to show why it matters.
+
+**Ordering** — points recoverable per effort.  Effort per action kind (a rough number of
+working days' worth; see ``EFFORT``): duty 1, training module 2, requirement 2, organization 3,
+plan 3, hazard 4, training course 4, facility 5.  A gap's *density* is its recoverable points
+divided by the total effort of its actions; an action's *priority* is the sum of the densities
+of the gaps it serves (an action that helps several gaps ranks higher).  Actions serving a gate
+condition come first whatever their priority (a failed gate blocks qualification outright);
+ties go to the smaller effort.  Gaps are listed gates first, then by density.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from assessments.reports import csv_cell
+from assessments.scoring import STATUS_LABELS, CriterionScore, Result
+from kg.store.base import GraphStore
+
+EFFORT = {"duty": 1, "module": 2, "requirement": 2, "organization": 3, "plan": 3, "hazard": 4, "course": 4,
+          "facility": 5}
+KIND_LABELS = {"duty": "落实职责", "module": "培训（模块）", "course": "培训（课程）", "organization": "组织机构",
+               "plan": "预案", "hazard": "风险隐患治理", "facility": "设施与物资", "requirement": "对照整改"}
+COMMUNITY_LEVELS = ("community", "grid")
+LESSONS_PER_ITEM = 3
+_LABEL_KIND = {"Plan": "plan", "Organization": "organization", "Duty": "duty", "Facility": "facility",
+               "Hazard": "hazard", "Course": "course", "Module": "module"}
+
+
+@dataclass
+class Assignment:
+    duty: str
+    name: str
+    holders: list[tuple[str, str]]  # (organization id, name)
+    relevance: int = 0
+
+
+@dataclass
+class Lesson:
+    id: str
+    name: str
+    lesson: str
+
+
+@dataclass
+class Action:
+    key: str
+    kind: str
+    target: str
+    target_name: str
+    title: str
+    effort: int
+    gaps: list[str] = field(default_factory=list)          # criterion ids served
+    assignments: list[Assignment] = field(default_factory=list)
+    operators: list[tuple[str, str]] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    points: float = 0.0       # recoverable points of the gaps served
+    priority: float = 0.0     # sum of the served gaps' points-per-effort
+    serves_gate: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "kind": self.kind, "target": self.target, "target_name": self.target_name,
+                "title": self.title, "effort": self.effort, "points": self.points,
+                "priority": round(self.priority, 4), "serves_gate": self.serves_gate, "gaps": self.gaps,
+                "assignments": [{"duty": a.duty, "name": a.name, "holders": [h[0] for h in a.holders]}
+                                for a in self.assignments],
+                "operators": [o[0] for o in self.operators], "requirements": self.requirements,
+                "lessons": [{"id": l.id, "name": l.name} for l in self.lessons]}
+
+
+@dataclass
+class Gap:
+    score: CriterionScore
+    actions: list[str]          # action keys
+    effort: int
+    lessons: list[Lesson]
+
+    @property
+    def criterion(self):
+        return self.score.criterion
+
+    @property
+    def recoverable(self) -> float:
+        return self.score.recoverable
+
+    @property
+    def density(self) -> float:
+        return self.recoverable / self.effort if self.effort else 0.0
+
+    def as_dict(self) -> dict:
+        c = self.criterion
+        return {"criterion": c.id, "number": c.number, "name": c.name, "gate": c.gate,
+                "status": self.score.status, "points": self.score.effective_points, "max_points": c.max_points,
+                "recoverable": self.recoverable, "effort": self.effort, "density": round(self.density, 4),
+                "actions": self.actions, "lessons": [l.id for l in self.lessons]}
+
+
+@dataclass
+class GapPlan:
+    assessment_id: str | None
+    standard_id: str
+    gaps: list[Gap]
+    actions: list[Action]
+
+    @property
+    def by_key(self) -> dict[str, Action]:
+        return {a.key: a for a in self.actions}
+
+    @property
+    def recoverable(self) -> float:
+        return round(sum(g.recoverable for g in self.gaps), 2)
+
+    def as_dict(self) -> dict:
+        return {"assessment": self.assessment_id, "standard": self.standard_id, "recoverable": self.recoverable,
+                "gaps": [g.as_dict() for g in self.gaps], "actions": [a.as_dict() for a in self.actions]}
+
+    def to_csv(self) -> str:
+        """One row per action, in priority order (UTF-8 text; Excel wants it saved with a BOM)."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["序号", "行动", "类型", "对象编号", "工作量", "可恢复分值", "优先度", "涉及基本条件",
+                    "相关条目", "职责与承担者", "负责运行的机构", "相关教训"])
+        numbers = {g.criterion.id: g.criterion.number for g in self.gaps}
+        for i, a in enumerate(self.actions, 1):
+            w.writerow([csv_cell(x) for x in (
+                i, a.title, a.kind_label, a.target, a.effort, f"{a.points:g}", f"{a.priority:.3f}",
+                "是" if a.serves_gate else "否", " ".join(numbers.get(g, g) for g in a.gaps),
+                "；".join(f"{x.name}（{'、'.join(h[1] for h in x.holders)}）" for x in a.assignments),
+                "、".join(o[1] for o in a.operators), "；".join(l.name for l in a.lessons))])
+        return buf.getvalue()
+
+    def to_markdown(self, title: str = "差距整改计划") -> str:
+        numbers = {g.criterion.id: f"{g.criterion.number} {g.criterion.name}" for g in self.gaps}
+        out = [f"# {_md(title)}", "", f"未完全达标的条目 {len(self.gaps)} 项，可恢复 {self.recoverable:g} 分；"
+               f"整改行动 {len(self.actions)} 项，按“可恢复分值 ÷ 工作量”排序（涉及基本条件的行动在前）。", "",
+               "## 整改行动", ""]
+        for i, a in enumerate(self.actions, 1):
+            gate = "（涉及基本条件）" if a.serves_gate else ""
+            out.append(f"### {i}. {_md(a.title)}{gate}")
+            out.append("")
+            out.append(f"- 类型：{a.kind_label}；工作量 {a.effort}；可恢复 {a.points:g} 分；优先度 {a.priority:.3f}")
+            out.append(f"- 相关条目：{'；'.join(_md(numbers.get(g, g)) for g in a.gaps)}")
+            for r in a.requirements:
+                out.append(f"- 要求：{_md(r)}")
+            if a.operators:
+                out.append(f"- 负责运行：{'、'.join(_md(o[1]) for o in a.operators)}")
+            if a.assignments:
+                out.append("- 职责与承担者：")
+                for x in a.assignments:
+                    out.append(f"  - {_md(x.name)} → {'、'.join(_md(h[1]) for h in x.holders)}")
+            for l in a.lessons:
+                out.append(f"- 教训：{_md(l.name)}——{_md(l.lesson)}")
+            out.append("")
+        out += ["## 差距条目", "", "| 条目 | 现状 | 得分 | 可恢复 | 行动 |", "| --- | --- | --- | --- | --- |"]
+        index = {a.key: i for i, a in enumerate(self.actions, 1)}
+        for g in self.gaps:
+            c = g.criterion
+            got = ("不满足" if c.gate else f"{g.score.effective_points:g}/{c.max_points:g}")
+            out.append(f"| {_md(c.number)} {_md(c.name)} | {STATUS_LABELS.get(g.score.status, g.score.status)} | {got} | "
+                       f"{g.recoverable:g} | {', '.join(str(index[k]) for k in g.actions)} |")
+        return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Plain text made safe inside Markdown (no markup, no table breaks)."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;") \
+        .replace("*", "\\*").replace("_", "\\_").replace("[", "\\[").replace("`", "\\`")
+
+
+def _title(kind: str, name: str, requirement: str = "") -> str:
+    if kind == "plan":
+        return f"编制或修订《{name}》，明确各项职责由谁承担"
+    if kind == "organization":
+        return f"明确{name}的设立和职责分工"
+    if kind == "duty":
+        return f"落实职责：{name}"
+    if kind == "facility":
+        return f"建设或完善{name}"
+    if kind == "hazard":
+        return f"排查治理{name}风险隐患"
+    if kind in ("course", "module"):
+        return f"组织相关人员学习“{name}”"
+    text = requirement if len(requirement) <= 80 else requirement[:79] + "…"
+    return f"对照要求整改：{text}"
+
+
+def gap_plan(store: GraphStore, result: Result, *, assessment_id: str | None = None) -> GapPlan:
+    """Build the gap plan for a scored result (four read queries, whatever the number of gaps)."""
+    gap_scores = list(result.gaps)
+    ids = [s.criterion.id for s in gap_scores]
+    reqs = store.run_read("gap_requirements", ids=ids) if ids else []
+    targets: dict[str, dict] = {}
+    by_criterion: dict[str, list[str]] = defaultdict(list)
+    for row in reqs:
+        labels = [l for l in row["labels"] if l in _LABEL_KIND]
+        if not labels:
+            continue
+        kind = _LABEL_KIND[labels[0]]
+        targets.setdefault(row["id"], dict(row, kind_of=kind))
+        if row["id"] not in by_criterion[row["criterion"]]:
+            by_criterion[row["criterion"]].append(row["id"])
+    duty_targets = [t for t, r in targets.items() if r["kind_of"] in ("plan", "organization", "duty", "hazard")]
+    duty_rows = store.run_read("gap_duties", ids=duty_targets) if duty_targets else []
+    facility_targets = [t for t, r in targets.items() if r["kind_of"] == "facility"]
+    operator_rows = store.run_read("gap_operators", ids=facility_targets) if facility_targets else []
+
+    # duties per target, with their community-level holders
+    duties: dict[str, dict[str, Assignment]] = defaultdict(dict)
+    duty_links: dict[str, set[str]] = defaultdict(set)  # duty -> targets it touches
+    for row in duty_rows:
+        t, d = row["target"], row["duty"]
+        direct = targets[t]["kind_of"] == "duty"
+        entry = duties[t].setdefault(d, Assignment(d, row["name"] or d, []))
+        duty_links[d].add(t)
+        if row["holder"] and (direct or row["level"] in COMMUNITY_LEVELS):
+            holder = (row["holder"], row["holder_name"] or row["holder"])
+            if holder not in entry.holders:
+                entry.holders.append(holder)
+    operators: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in operator_rows:
+        operators[row["target"]].append((row["id"], row["name"] or row["id"]))
+
+    lesson_targets = list(targets) + sorted({d for t in duties.values() for d, a in t.items() if a.holders})
+    lesson_rows = store.run_read("gap_lessons", ids=lesson_targets) if lesson_targets else []
+    lessons_about: dict[str, list[Lesson]] = defaultdict(list)
+    lesson_by_id: dict[str, Lesson] = {}
+    for row in lesson_rows:
+        lesson = lesson_by_id.setdefault(row["id"], Lesson(row["id"], row["name"] or row["id"], row["lesson"] or ""))
+        lessons_about[row["target"]].append(lesson)
+
+    actions: dict[str, Action] = {}
+    gaps: list[Gap] = []
+    for s in gap_scores:
+        c = s.criterion
+        keys = []
+        for t in by_criterion.get(c.id, []):
+            info = targets[t]
+            kind = info["kind_of"]
+            key = f"{kind}:{t}"
+            action = actions.get(key)
+            if action is None:
+                action = Action(key, kind, t, info["name"] or t, _title(kind, info["name"] or t), EFFORT[kind])
+                if kind == "facility":
+                    action.requirements = list(info.get("requirements") or [])[:8]
+                    action.operators = operators.get(t, [])
+                action.assignments = [a for a in duties.get(t, {}).values() if a.holders]
+                actions[key] = action
+            action.gaps.append(c.id)
+            keys.append(key)
+        if not keys:
+            key = f"requirement:{c.id}"
+            actions[key] = Action(key, "requirement", c.id, c.name, _title("requirement", c.name, c.requirement),
+                                  EFFORT["requirement"], gaps=[c.id])
+            keys.append(key)
+        effort = sum(actions[k].effort for k in keys)
+        gaps.append(Gap(s, keys, effort, []))
+
+    gap_targets = {g.criterion.id: set(by_criterion.get(g.criterion.id, [])) for g in gaps}
+    for g in gaps:
+        for key in g.actions:
+            a = actions[key]
+            a.points = round(a.points + g.recoverable, 2)
+            a.priority += g.density
+            a.serves_gate = a.serves_gate or g.criterion.gate
+    for a in actions.values():
+        related = set().union(*(gap_targets[c] for c in a.gaps)) if a.gaps else set()
+        for x in a.assignments:
+            x.relevance = len(duty_links.get(x.duty, set()) & related) + sum(
+                1 for h in x.holders if h[0] in related)
+        a.assignments.sort(key=lambda x: (-x.relevance, x.duty))
+        nodes = {a.target} | {x.duty for x in a.assignments}
+        a.lessons = _rank_lessons(lessons_about, nodes)
+    for g in gaps:
+        nodes = set(gap_targets[g.criterion.id])
+        for key in g.actions:
+            nodes |= {x.duty for x in actions[key].assignments}
+        g.lessons = _rank_lessons(lessons_about, nodes)
+
+    ordered = sorted(actions.values(), key=lambda a: (not a.serves_gate, -round(a.priority, 9), a.effort, a.key))
+    gaps.sort(key=lambda g: (not g.criterion.gate, -round(g.density, 9), -g.recoverable, g.criterion.number))
+    return GapPlan(assessment_id, result.checklist.standard_id, gaps, ordered)
+
+
+def _rank_lessons(about: dict[str, list[Lesson]], nodes: set[str]) -> list[Lesson]:
+    count: dict[str, int] = defaultdict(int)
+    found: dict[str, Lesson] = {}
+    for n in nodes:
+        for lesson in about.get(n, ()):
+            count[lesson.id] += 1
+            found[lesson.id] = lesson
+    ranked = sorted(found, key=lambda i: (-count[i], i))
+    return [found[i] for i in ranked[:LESSONS_PER_ITEM]]
+
+
+__all__ = ["gap_plan", "GapPlan", "Gap", "Action", "Assignment", "Lesson", "EFFORT", "KIND_LABELS"]

@@ -1,0 +1,210 @@
+"""Benchmark the web app against a one-route Flask app, both served the same way.
+
+Loads the bundled content into a temporary embedded store (or the small test graph with
+``--small``, or when the content does not validate), serves the real app and a bare one-route
+Flask app with werkzeug's threaded server on 127.0.0.1 (how ``cem serve`` runs), and drives each
+URL from a second process: ``--clients`` threads with keep-alive connections, ``--requests``
+requests per URL at most and ``--seconds`` at most.  Prints requests/s, p50 and p99 for the
+home page, a node page and the graph-view JSON, and each as a share of bare-Flask throughput.
+
+    python bench/web.py [--clients 16] [--requests 3000] [--seconds 15] [--small]
+
+Targets: node pages >= 40 % of bare-Flask throughput; p99 < 100 ms at 16 concurrent clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+WARMUP = 50
+THROUGHPUT_TARGET = 0.40
+P99_TARGET_MS = 100.0
+
+
+# --- the load generator (runs in its own process) -------------------------------------------
+def run_client(port: int, path: str, cookie: str, clients: int, requests: int, seconds: float) -> dict:
+    headers = {"Cookie": cookie, "Accept": "text/html,application/json"} if cookie else {"Accept": "text/html"}
+    lock = threading.Lock()
+    state = {"left": requests, "errors": 0}
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    def take() -> bool:
+        with lock:
+            if state["left"] <= 0 or time.perf_counter() > deadline:
+                return False
+            state["left"] -= 1
+            return True
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while take():
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append(time.perf_counter() - t)
+            if not ok:
+                with lock:
+                    state["errors"] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    # warm up (not measured)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(WARMUP):
+        conn.request("GET", path, headers=headers)
+        conn.getresponse().read()
+    conn.close()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    n = len(latencies)
+    return {"requests": n, "errors": state["errors"], "seconds": elapsed, "rps": n / elapsed if elapsed else 0.0,
+            "p50_ms": 1000 * statistics.median(latencies) if n else 0.0,
+            "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else 0.0}
+
+
+def measure(port: int, path: str, cookie: str, args) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--client", str(port), path, cookie, str(args.clients),
+                          str(args.requests), str(args.seconds)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+# --- the servers (this process) ---------------------------------------------------------------
+def serve(app):
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def bare_app():
+    from flask import Flask
+
+    app = Flask("bare")
+
+    @app.get("/")
+    def index():
+        return "<!doctype html><title>bare</title><p>hello</p>"
+
+    return app
+
+
+def build_store(small: bool):
+    from kg.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="cem-bench-")) / "graph.kgl")
+    store.init_schema()
+    if not small:
+        from kg.content.load import load_content
+        from kg.content.loader import read_content
+
+        content = read_content()
+        if content.problems:
+            print(f"note: the bundled content has {len(content.problems)} problems; using the small test graph")
+        else:
+            load_content(store, content)
+            return store, "bundled content"
+    from tests.web.platform_fixtures import seed_graph
+
+    seed_graph(store)
+    return store, "small test graph"
+
+
+def pick_node(store) -> str:
+    """The hazard with the most neighbours (a busy node page)."""
+    best, best_n = None, -1
+    for node in store.nodes_by_label("Hazard", limit=500):
+        n = len(store.neighbours(node["id"], limit=300))
+        if n > best_n:
+            best, best_n = node["id"], n
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per URL")
+    parser.add_argument("--seconds", type=float, default=15.0, help="at most this long per URL")
+    parser.add_argument("--small", action="store_true", help="use the small test graph")
+    args = parser.parse_args()
+
+    from web import accounts, create_app
+
+    store, what = build_store(args.small)
+    accounts.create_user(store, "bench", "bench-password-1", roles=["reviewer"])
+    app = create_app({"STORE": store, "SECRET_KEY": "bench-" + "0" * 32})
+    node_id = pick_node(store)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"csrf_token": token, "username": "bench",
+                                       "password": "bench-password-1"}).status_code == 302
+    cookie = f"{app.config['SESSION_COOKIE_NAME']}={client.get_cookie(app.config['SESSION_COOKIE_NAME']).value}"
+    real, bare = serve(app), serve(bare_app())
+    print(f"graph: {what}, {sum(store.counts()['labels'].values())} nodes; node page: {node_id}; "
+          f"{args.clients} clients, <= {args.requests} requests / <= {args.seconds:.0f} s per URL")
+    rows = [("bare Flask /", bare.server_port, "/", "")]
+    rows += [("home /", real.server_port, "/", cookie),
+             ("node page", real.server_port, f"/node/{node_id}", cookie),
+             ("graph-view JSON (1 hop)", real.server_port, f"/node/{node_id}/neighbourhood.json", cookie),
+             ("graph-view JSON (2 hops)", real.server_port, f"/node/{node_id}/neighbourhood.json?depth=2", cookie)]
+    results = {}
+    print(f"{'URL':<26}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}")
+    for name, port, path, ck in rows:
+        r = measure(port, path, ck, args)
+        results[name] = r
+        share = r["rps"] / results["bare Flask /"]["rps"] if results["bare Flask /"]["rps"] else 0.0
+        print(f"{name:<26}{r['requests']:>9}{r['errors']:>7}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+              f"{share:>8.0%}")
+    node = results["node page"]
+    share = node["rps"] / results["bare Flask /"]["rps"]
+    print(f"node page / bare Flask throughput: {share:.0%} (target >= {THROUGHPUT_TARGET:.0%}: "
+          f"{'met' if share >= THROUGHPUT_TARGET else 'NOT met'}); node page p99 {node['p99_ms']:.1f} ms "
+          f"(target < {P99_TARGET_MS:.0f} ms: {'met' if node['p99_ms'] < P99_TARGET_MS else 'NOT met'})")
+    real.shutdown()
+    bare.shutdown()
+    store.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--client":
+        port, path, cookie, clients, requests, seconds = sys.argv[2:8]
+        print(json.dumps(run_client(int(port), path, cookie, int(clients), int(requests), float(seconds))))
+    else:
+        main()

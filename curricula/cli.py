@@ -1,0 +1,153 @@
+"""Training commands for ``cem``: ``cem course list``, ``cem course check``,
+``cem certificates expiring --days N``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+store_option = click.option("--store", "location", envvar="CEM_STORE", default=None,
+                            help="Embedded store file or neo4j:// / bolt:// URI (default: CEM_STORE).")
+
+
+def _opened(location):
+    from kg.cli import opened_store
+
+    return opened_store(location)
+
+
+def _fail(message: str):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(name="course")
+def course_group() -> None:
+    """Training courses and their question bank."""
+
+
+@course_group.command(name="list")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def course_list(location: str | None, as_json: bool) -> None:
+    """The courses in the store, with modules, units, questions and quizzes."""
+    from curricula.bank import Catalog, bank_report
+
+    with _opened(location) as store:
+        report = bank_report(Catalog.from_store(store))
+    rows = [{"id": c["id"], "name": c["name"], "kind": c["kind"], "modules": len(c["modules"]),
+             "units": sum(m["units"] for m in c["modules"]), "questions": c["questions"],
+             "final": c["final"], "refresher": c["refresher"]} for c in report.courses]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no courses in the store (run `cem load`)")
+        return
+    click.echo(f"{'course':<36}{'kind':<10}{'modules':>8}{'units':>7}{'questions':>10}  final exam")
+    for r in rows:
+        click.echo(f"{r['id']:<36}{r['kind'] or '':<10}{r['modules']:>8}{r['units']:>7}{r['questions']:>10}  "
+                   f"{r['final'] or '-'}   {r['name']}")
+
+
+@course_group.command(name="check")
+@click.option("--path", "paths", multiple=True, type=click.Path(exists=True),
+              help="Check these content files or folders instead of the bundled content.")
+@click.option("--from-store", is_flag=True, help="Check the bank loaded in the store instead of the content files.")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def course_check(paths: tuple[str, ...], from_store: bool, location: str | None, as_json: bool) -> None:
+    """Bank report: items per course, module, objective and kind, the spread of correct option
+    positions, and the bank rules; exits 1 on a rule violation."""
+    from curricula.bank import Catalog, bank_report
+
+    if from_store:
+        with _opened(location) as store:
+            catalog = Catalog.from_store(store)
+    else:
+        from kg.content.loader import read_content
+
+        content = read_content([Path(p) for p in paths] if paths else None)
+        if not content.ok:
+            for problem in content.problems[:50]:
+                click.echo(str(problem), err=True)
+            _fail(f"{len(content.problems)} problems in the content; run `cem check`")
+        catalog = Catalog.from_content(content)
+    report = bank_report(catalog)
+    if as_json:
+        click.echo(json.dumps({"courses": report.courses, "kinds": dict(report.kinds),
+                               "positions": {k: {str(p + 1): n for p, n in sorted(v.items())}
+                                             for k, v in report.positions.items()},
+                               "violations": report.violations, "warnings": report.warnings},
+                              ensure_ascii=False, indent=2, default=dict))
+    else:
+        _print_report(report)
+    if report.violations:
+        _fail(f"{len(report.violations)} bank rule violations")
+
+
+def _print_report(report) -> None:
+    for c in report.courses:
+        click.echo(f"{c['id']}  {c['name']}  ({c['kind']}; final exam: {c['final'] or '-'}, "
+                   f"refresher: {c['refresher'] or '-'}; {c['questions']} items)")
+        for m in c["modules"]:
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(m["kinds"].items())) or "no items"
+            click.echo(f"  {m['id']:<34} {m['units']:>2} units  {m['questions']:>3} items ({kinds})  "
+                       f"check: {m['knowledge_check'] or '-'}")
+            for o in m["objectives"]:
+                okinds = ", ".join(f"{k} {n}" for k, n in sorted(o["kinds"].items()))
+                click.echo(f"    {o['id']:<40} {o['questions']:>3}  {okinds}")
+    click.echo("items per kind: " + (", ".join(f"{k} {n}" for k, n in sorted(report.kinds.items())) or "none"))
+    click.echo("correct option positions (authoring order; options are shuffled when shown):")
+    for kind, counter in sorted(report.positions.items()):
+        total = sum(counter.values()) or 1
+        spread = "  ".join(f"{p + 1}: {n} ({n / total:.0%})" for p, n in sorted(counter.items()))
+        click.echo(f"  {kind:<11} {spread}")
+    for w in report.warnings:
+        click.echo(f"warning: {w}")
+    for v in report.violations:
+        click.echo(f"violation: {v}")
+    if not report.violations:
+        click.echo(f"ok: {len(report.courses)} courses, {sum(report.kinds.values())} items, "
+                   f"{len(report.warnings)} warnings")
+
+
+@click.group(name="certificates")
+def certificates_group() -> None:
+    """Training certificates."""
+
+
+@certificates_group.command(name="expiring")
+@store_option
+@click.option("--days", default=90, show_default=True, type=click.IntRange(0, 3650),
+              help="Certificates expiring within this many days.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def certificates_expiring(location: str | None, days: int, as_json: bool) -> None:
+    """Current certificates that expire within N days (holder, course, code, expiry)."""
+    from curricula.certificates import expiring
+    from curricula.clock import SystemClock, iso
+
+    now = SystemClock().now()
+    with _opened(location) as store:
+        rows = expiring(store, now=now, days=days)
+    if as_json:
+        click.echo(json.dumps([{"holder": r["holder"], "username": r["username"], "course": r["certificate"].course,
+                                "course_name": r["course_name"], "code": r["certificate"].code,
+                                "expires_at": iso(r["certificate"].expires_at), "days_left": r["days_left"],
+                                "organization": r["organization"], "community": r["community"]} for r in rows],
+                              ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"no certificates expire within {days} days")
+        return
+    for r in rows:
+        cert = r["certificate"]
+        click.echo(f"{cert.expires_at:%Y-%m-%d}  {r['days_left']:>4} days  {cert.code}  {r['holder']} "
+                   f"({r['username'] or cert.user})  {r['course_name']}")
+    click.echo(f"{len(rows)} certificates expire within {days} days")
+
+
+commands = [course_group, certificates_group]

@@ -1,0 +1,244 @@
+"""`cem index`, `cem search`, `cem search-eval` (registered by kg.cli)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from kg.cli import fail, opened_store, store_option
+
+
+class _Bar:
+    """A progress bar on stderr that is opened once the amount of work is known."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def plan(self, n: int) -> None:
+        if n:
+            self.bar = click.progressbar(length=n, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def update(self, k: int) -> None:
+        if self.bar is not None:
+            self.bar.update(k)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _embedder():
+    from kg.search.embedder import EmbedderError, load_embedder
+
+    try:
+        embedder = load_embedder()
+    except EmbedderError as exc:
+        fail(str(exc))
+    click.echo(f"model: {embedder.model_id} — {embedder.description}, {embedder.dimension} dimensions", err=True)
+    return embedder
+
+
+def run_index(store, embedder, *, force: bool = False, labels=None, cache=None):
+    from kg.search.embedder import default_cache
+    from kg.search.index import build_index
+
+    bar = _Bar("embedding")
+    try:
+        return build_index(store, embedder, labels=labels, cache=cache or default_cache(), force=force,
+                           on_plan=bar.plan, progress=bar.update)
+    finally:
+        bar.close()
+
+
+@click.command(name="index")
+@store_option
+@click.option("--force", is_flag=True, help="Re-embed every node (default: only new or changed text).")
+@click.option("--label", "labels", multiple=True, help="Index only these labels.")
+def index_command(location, force, labels):
+    """Build or refresh the search index (vectors, keyword terms) of the store."""
+    from kg.search.index import searchable_labels
+
+    embedder = _embedder()
+    with opened_store(location) as store:
+        for label in labels:
+            if label not in searchable_labels(store):
+                fail(f"label {label!r} is not searchable; searchable: {', '.join(searchable_labels(store))}")
+        store.init_schema()
+        report = run_index(store, embedder, force=force, labels=list(labels) or None)
+    click.echo(report.summary())
+
+
+def _print_hits(result) -> None:
+    filters = result.filters.as_dict()
+    click.echo(f"{result.method} search for {result.query!r}"
+               + (f" ({', '.join(f'{k}={v}' for k, v in filters.items())})" if filters else "")
+               + f": {len(result.hits)} hits in {result.milliseconds:.0f} ms")
+    for i, hit in enumerate(result.hits, start=1):
+        click.echo(f"{i:>2}. [{hit.label}] {hit.name}  ({hit.id}, score {hit.score:.4f})")
+        if hit.snippet:
+            click.echo(f"    {hit.snippet}")
+        ctx = hit.context
+        if ctx and ctx.get("kind") == "lesson":
+            if ctx.get("incident"):
+                click.echo(f"    事件: {ctx['incident']['name']} ({ctx['incident'].get('date', '')})")
+            click.echo(f"    建议: {ctx['recommendation']}")
+            for key, title in (("act", "责任主体"), ("duties", "相关职责"), ("plans", "相关预案"), ("modules", "培训模块")):
+                if ctx.get(key):
+                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+        elif ctx and ctx.get("kind") == "duty":
+            for key, title in (("holders", "承担者"), ("phases", "阶段"), ("hazards", "针对风险"), ("plans", "相关预案")):
+                if ctx.get(key):
+                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+
+
+@click.command(name="search")
+@store_option
+@click.argument("query")
+@click.option("--label", "labels", multiple=True, help="Only these labels (e.g. LessonLearned, Duty, Plan).")
+@click.option("--phase", help="Only nodes in this phase (id, e.g. phase.response, or name, e.g. 应急响应).")
+@click.option("--hazard", help="Only nodes about this hazard or hazard family (id or name).")
+@click.option("--organization", "--org", "organization", help="Only nodes about this organization (id or name).")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Only incidents of this year and their lessons.")
+@click.option("--method", type=click.Choice(["hybrid", "dense", "keyword"]), default="hybrid", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--context/--no-context", default=True, show_default=True, help="Add each hit's graph context.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as /api/v1/search).")
+def search_command(location, query, labels, phase, hazard, organization, year, method, limit, context, as_json):
+    """Search the graph: lessons learned, duties, plans, hazards ..."""
+    from kg.search.embedder import EmbedderError
+    from kg.search.engine import Filters, SearchEngine, SearchError
+
+    with opened_store(location) as store:
+        engine = SearchEngine(store, _embedder() if method != "keyword" else None)
+        try:
+            result = engine.search(query, method=method, k=limit, context=context,
+                                   filters=Filters(list(labels) or None, phase, hazard, organization, year))
+        except (SearchError, EmbedderError) as exc:
+            fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_hits(result)
+
+
+@click.command(name="ask")
+@store_option
+@click.argument("scenario")
+@click.option("--role", help="Your organization or role (id or name), e.g. 物业服务企业 or org.grid-worker.")
+@click.option("--limit", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as /api/v1/search/situation).")
+def ask_command(location, scenario, role, limit, as_json):
+    """Describe a situation: the closest lessons, your role's duties, the relevant plans."""
+    from kg.search.assist import ask
+    from kg.search.embedder import EmbedderError
+    from kg.search.engine import SearchEngine, SearchError
+
+    with opened_store(location) as store:
+        try:
+            answer = ask(SearchEngine(store, _embedder()), scenario, role=role, k=limit)
+        except (SearchError, EmbedderError) as exc:
+            fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"情景：{scenario}" + (f"（角色：{answer['role']}）" if answer["role"] else ""))
+    for key, title in (("lessons", "相关经验教训"), ("duties", "应履行的职责"), ("plans", "相关预案"), ("hazards", "涉及的灾害风险")):
+        click.echo(f"{title}:")
+        for hit in answer[key]:
+            click.echo(f"  - {hit['name']}  ({hit['id']})")
+            ctx = hit.get("context") or {}
+            if key == "lessons" and ctx.get("recommendation"):
+                click.echo(f"    建议: {ctx['recommendation']}")
+
+
+def _bundled_corpus_into(store) -> None:
+    """The curated knowledge (kg/data) — what the development queries were written against."""
+    from kg.content.load import load_content
+    from kg.content.loader import read_content
+
+    content = read_content([Path(__file__).resolve().parents[1] / "data"])
+    if not content.ok:
+        for problem in content.problems[:20]:
+            click.echo(str(problem), err=True)
+        fail(f"{len(content.problems)} problems in the bundled content")
+    store.init_schema()
+    load_content(store, content)
+
+
+def _export_into(store, path: str) -> None:
+    from kg.exchange import ImportError_, import_graph
+
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.readlines()
+    store.init_schema()
+    try:
+        import_graph(store, lines, filename=path)
+    except ImportError_ as exc:
+        for problem in exc.problems[:20]:
+            click.echo(problem, err=True)
+        fail(f"{path}: {len(exc.problems)} malformed records")
+
+
+@click.command(name="search-eval")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False),
+              help="A `cem export` file to evaluate on (default: the bundled content, kg/data).")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False),
+              help="Queries as JSON Lines {qid, lang, query, relevant: {id: grade}} (default: the development set).")
+@click.option("--store", "location", default=None,
+              help="Evaluate on this store, which must be empty (default: a fresh temporary embedded store).")
+@click.option("--tune", is_flag=True, help="Also grid-search the fusion weights on these queries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with per-query results.")
+def search_eval_command(corpus, queries, location, tune, as_json):
+    """Score keyword, dense and hybrid search: nDCG@10, MRR, R@5 per language."""
+    from kg.search.engine import SearchEngine
+    from kg.search.evaluate import DEV_QUERIES, EvalError, evaluate, load_queries
+    from kg.search.evaluate import tune as tune_fusion
+
+    path = queries or DEV_QUERIES
+    if not Path(path).is_file():
+        fail(f"no queries file {path}; give one with --queries")
+    try:
+        qs = load_queries(path)
+    except EvalError as exc:
+        fail(str(exc))
+    embedder = _embedder()
+    with tempfile.TemporaryDirectory(prefix="cem-eval-") as tmp:
+        with opened_store(location or str(Path(tmp) / "eval.kgl")) as store:
+            if store.counts()["labels"]:
+                fail(f"the store at {store.location} is not empty; search-eval loads its corpus into an empty store")
+            if corpus:
+                _export_into(store, corpus)
+            else:
+                _bundled_corpus_into(store)
+            store.init_schema()
+            report_index = run_index(store, embedder)
+            click.echo(report_index.summary(), err=True)
+            engine = SearchEngine(store, embedder)
+            from kg.search.evaluate import candidate_rankings
+
+            rankings = candidate_rankings(engine, qs)
+            report = evaluate(engine, qs, rankings=rankings)
+            tuned = tune_fusion(engine, qs, rankings=rankings) if tune else None
+            kind = store.kind
+    if as_json:
+        out = report.as_dict() | {"store": kind, "model": embedder.model_id}
+        if tuned:
+            out["tuned"] = {lang: {"fusion": list(p), "ndcg@10": n, "mrr": m} for lang, (p, n, m) in tuned.items()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"store: {kind}; model: {embedder.model_id}; queries: {path} ({len(qs)})")
+    click.echo(f"fusion (w_dense, w_keyword, k): " + ", ".join(f"{l} {tuple(v)}" for l, v in report.fusion.items()))
+    click.echo(report.table())
+    if tuned:
+        for lang, (params, n, m) in tuned.items():
+            click.echo(f"tuned {lang}: fusion {params} -> nDCG@10 {n:.3f}, MRR {m:.3f}")
+
+
+commands = [index_command, search_command, ask_command, search_eval_command]

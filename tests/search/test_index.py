@@ -1,0 +1,54 @@
+"""Indexing on both stores: vectors, keyword terms, hashes; recompute only what changed."""
+
+import io
+
+from kg.exchange import export_graph
+from kg.search.index import build_index
+from tests.search.fixtures import load_and_index
+
+
+def test_index_embeds_every_searchable_node_once(store, bundled_content, embedder, vector_cache):
+    report = load_and_index(store, bundled_content, embedder, vector_cache)
+    assert report.labels["LessonLearned"] >= 90 and report.labels["Duty"] >= 160
+    assert report.written == report.total and report.unchanged == 0
+    docs = store.search_documents("LessonLearned")
+    assert all(d["has_vector"] and d["model"] == embedder.model_id and d["hash"] for d in docs)
+    again = build_index(store, embedder, cache=vector_cache)
+    assert (again.unchanged, again.embedded, again.from_cache, again.written) == (report.total, 0, 0, 0)
+
+
+def test_changed_text_is_re_embedded_and_load_keeps_the_index(store, bundled_content, embedder, vector_cache):
+    from kg.content.load import load_content
+
+    load_and_index(store, bundled_content, embedder, vector_cache)
+    lesson = "lesson.shiyan-premature-all-clear"
+    props = dict(store.get_node(lesson)["properties"], lesson="险情未消除前不得宣布结束（测试修改）")
+    store.upsert_nodes("LessonLearned", [{"id": lesson, "properties": props}])
+    report = build_index(store, embedder, cache=vector_cache)
+    assert report.written == 1 and report.embedded + report.from_cache == 1
+    # `cem load` rewrites content nodes with replace semantics: the index survives it, and the
+    # changed lesson is back to its bundled text, so exactly that node is re-indexed.
+    load_content(store, bundled_content)
+    report = build_index(store, embedder, cache=vector_cache)
+    assert report.written == 1 and report.unchanged == report.total - 1
+    assert store.node_vectors([lesson])[lesson]
+
+
+def test_search_properties_stay_out_of_nodes_and_exports(store, bundled_content, embedder, vector_cache):
+    load_and_index(store, bundled_content, embedder, vector_cache)
+    node = store.get_node("duty.report-gas-leak")
+    assert not {"embedding", "search_text", "search_terms", "search_hash", "search_model"} & set(node["properties"])
+    out = io.StringIO()
+    export_graph(store, out)
+    assert "search_hash" not in out.getvalue() and "search_text" not in out.getvalue()
+
+
+def test_a_missing_vector_is_detected_and_rebuilt(store, bundled_content, embedder, vector_cache):
+    load_and_index(store, bundled_content, embedder, vector_cache)
+    # A new searchable node has no vector yet; indexing gives it one (from the model).
+    store.upsert_nodes("Duty", [{"id": "duty.test-new", "properties": {"name": "测试新增职责：社区每月检查应急广播"}}])
+    assert [d for d in store.search_documents("Duty") if d["id"] == "duty.test-new"][0]["has_vector"] is False
+    report = build_index(store, embedder, cache=vector_cache)
+    assert report.written == 1
+    hits = store.vector_search(embedder.encode_query("应急广播每月检查").tolist(), labels=["Duty"], k=3)
+    assert "duty.test-new" in [h["id"] for h in hits]

@@ -1,0 +1,120 @@
+"""Hybrid search, filters, graph context, similar lessons and situations — on both stores."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.search.assist import ask, near_duplicates, similar_lessons
+from kg.search.engine import Filters, SearchError, rrf
+
+
+def test_rrf_weights_and_ties():
+    fused = rrf({"dense": ["a", "b"], "keyword": ["b", "c"]}, {"dense": 1.0, "keyword": 0.5}, 10)
+    assert [i for i, _ in fused] == ["b", "a", "c"]
+    assert rrf({"dense": ["a"]}, {"dense": 0.0}, 10) == []
+
+
+def test_chinese_query_finds_the_duty_that_answers_it(engine):
+    for method in ("hybrid", "dense", "keyword"):
+        hits = engine.search("暴雨天地下车库怎么组织转移", method=method, k=5).hits
+        assert "duty.underground-space-flood-protection" in [h.id for h in hits[:3]], method
+    top = engine.search("老旧小区燃气泄漏谁先处置", k=5).hits
+    assert {"lesson.shiyan-no-cordon-evacuation", "duty.report-gas-leak"} <= {h.id for h in top}
+    assert top[0].ranks and top[0].snippet
+
+
+def test_filters_restrict_every_method(engine):
+    for method in ("hybrid", "dense", "keyword"):
+        hits = engine.search("暴雨", method=method, k=10,
+                             filters=Filters(labels=["LessonLearned"], phase="应急响应")).hits
+        assert hits and all(h.label == "LessonLearned" for h in hits)
+        phases = {h.id: engine.store.run_read("search_filter_phase", phase="phase.response") for h in hits[:1]}
+        assert hits[0].id in {r["id"] for r in next(iter(phases.values()))}
+    by_year = engine.search("燃气爆炸", filters=Filters(year=2021), k=10).hits
+    assert by_year and all(h.id.startswith(("lesson.shiyan", "incident.shiyan", "lesson.zhengzhou", "incident.zhengzhou",
+                                            "lesson.baiyin", "incident.baiyin", "lesson.foshan", "incident.foshan",
+                                            "lesson.texas", "incident.texas"))
+                           for h in by_year)
+    gas = engine.search("事故报告", filters=Filters(hazard="燃气事故", labels=["Duty"]), k=10).hits
+    assert gas and "duty.report-gas-leak" in [h.id for h in gas]
+    grid = engine.search("巡查", filters=Filters(organization="网格员", labels=["Duty"]), k=10).hits
+    assert grid[0].id == "duty.grid-daily-patrol-report"
+    assert engine.search("巡查", filters=Filters(organization="org.grid-worker", year=1990)).hits == []
+    with pytest.raises(SearchError, match="unknown phase"):
+        engine.search("暴雨", filters=Filters(phase="没有这个阶段"))
+    with pytest.raises(SearchError, match="empty"):
+        engine.search("  ")
+
+
+def test_hits_carry_their_graph_context(engine):
+    hits = engine.search("接到燃气泄漏报警后未设警戒", k=3, context=True,
+                         filters=Filters(labels=["LessonLearned"])).hits
+    ctx = hits[0].context
+    assert hits[0].id == "lesson.shiyan-no-cordon-evacuation"
+    assert ctx["incident"]["id"] == "incident.shiyan-gas-explosion-2021" and ctx["recommendation"]
+    assert "org.gas-operator" in [o["id"] for o in ctx["act"]]
+    assert ctx["duties"][0]["named"] and "plan.gas" in [p["id"] for p in ctx["plans"]]
+    duty = engine.search("发现燃气泄漏立即报告燃气企业", k=1, context=True, filters=Filters(labels=["Duty"])).hits[0]
+    assert duty.id == "duty.report-gas-leak"
+    assert "org.grid-worker" in [o["id"] for o in duty.context["holders"]]
+    assert duty.context["phases"][0]["id"] == "phase.response" and duty.context["hazards"]
+
+
+def test_similar_lessons_and_near_duplicates(engine):
+    similar = similar_lessons(engine, "lesson.shiyan-no-cordon-evacuation", k=3)
+    assert len(similar) == 3 and "lesson.shiyan-no-cordon-evacuation" not in [s.id for s in similar]
+    node = engine.store.get_node("lesson.shiyan-no-cordon-evacuation")["properties"]
+    reworded = {"name": "燃气泄漏报警后没有拉警戒线也没疏散群众", "observation": node["observation"],
+                "lesson": "接报后应先关阀、设警戒、疏散。", "recommendation": node["recommendation"]}
+    dupes = near_duplicates(engine, reworded)
+    assert dupes and dupes[0].id == "lesson.shiyan-no-cordon-evacuation"
+    fresh = {"name": "社区运动会中暑", "observation": "夏季社区运动会午后进行，多名老人出现头晕。",
+             "lesson": "高温时段不宜组织户外活动。", "recommendation": "居委会把活动安排在早晚并准备防暑物品。"}
+    assert near_duplicates(engine, fresh) == []
+
+
+def test_ask_about_a_situation(engine):
+    answer = ask(engine, "夜里小区地下车库开始进水，物业人手不够，我们该做什么", role="物业服务企业", k=3)
+    assert answer["role"] == "org.property-company"
+    assert "duty.underground-space-flood-protection" in [d["id"] for d in answer["duties"]]
+    holders = [o["id"] for d in answer["duties"] for o in d["context"]["holders"]]
+    assert holders.count("org.property-company") == len(answer["duties"])
+    assert answer["lessons"] and all(l["label"] == "LessonLearned" for l in answer["lessons"])
+    assert "plan.flood-waterlogging" in [p["id"] for p in answer["plans"]]
+
+
+def test_cli_search_json_matches_the_engine(indexed_store, engine, store_kind, search_env):
+    from kg.cli import main
+    from tests.conftest import neo4j_env
+
+    expected = engine.search("电动车在楼道里充电引发火灾", k=5, context=True).as_dict()
+    env = dict(neo4j_env() if store_kind == "neo4j" else {}, **search_env)
+    if store_kind == "embedded":  # one writer per file: the CLI opens the indexed store itself
+        env["CEM_STORE"] = indexed_store.location
+        indexed_store.close()
+    result = CliRunner().invoke(main, ["search", "电动车在楼道里充电引发火灾", "--json", "--limit", "5"], env=env,
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output[result.output.index("{"):])
+    assert [h["id"] for h in out["hits"]] == [h["id"] for h in expected["hits"]]
+    assert out["hits"][0]["context"] == expected["hits"][0]["context"]
+    bad = CliRunner().invoke(main, ["search", "暴雨", "--phase", "nope", "--method", "keyword"], env=env)
+    assert bad.exit_code == 1 and "error: unknown phase 'nope'" in bad.output
+
+
+def test_cli_ask(indexed_store, store_kind, search_env):
+    from kg.cli import main
+    from tests.conftest import neo4j_env
+
+    env = dict(neo4j_env() if store_kind == "neo4j" else {}, **search_env)
+    if store_kind == "embedded":
+        env["CEM_STORE"] = indexed_store.location
+        indexed_store.close()
+    result = CliRunner().invoke(main, ["ask", "夜里小区地下车库开始进水", "--role", "物业服务企业", "--json"], env=env,
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output[result.output.index("{"):])
+    assert "duty.underground-space-flood-protection" in [d["id"] for d in answer["duties"]]
+    bad = CliRunner().invoke(main, ["ask", "进水", "--role", "没有这个角色"], env=env)
+    assert bad.exit_code == 1 and "error: unknown organization" in bad.output

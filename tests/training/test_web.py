@@ -1,0 +1,152 @@
+"""The training pages (both stores): access rules, the quiz flow with immediate feedback,
+certificates, public verification, staff tools."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from curricula import certificates
+from curricula.attempts import attempt_answers, get_attempt
+from curricula.clock import FixedClock
+from tests.training.factory import COURSE, FINAL, SKILLS, check_id, load_training_content, unit_id
+from tests.training.webflow import Browser, create_account, training_app
+from tests.web.platform_fixtures import fast_hasher
+from web import accounts
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
+    monkeypatch.setattr(accounts, "_dummy_hash", None)
+
+
+@pytest.fixture
+def site(store, tmp_path):
+    load_training_content(store, tmp_path / "content")
+    clock = FixedClock("2025-03-01T08:00:00Z")
+    app = training_app(store, TRAINING_CLOCK=clock)
+    create_account(store, "alice", display_name="李爱丽")
+    create_account(store, "ivan", ("instructor",), display_name="王教员")
+    create_account(store, "root", ("admin",))
+    return {"store": store, "app": app, "clock": clock}
+
+
+def test_pages_need_a_signed_in_user_and_staff_pages_a_staff_role(site):
+    anonymous = site["app"].test_client()
+    assert anonymous.get("/training/").status_code == 302
+    assert anonymous.get("/training/verify").status_code == 200
+    alice = Browser(site["app"], site["store"], "alice")
+    assert alice.get("/training/").status_code == 200
+    assert alice.get("/training/staff").status_code == 403
+    assert alice.get("/training/staff/analytics").status_code == 403
+    assert alice.post("/training/staff/signoff", {"username": "alice"}).status_code == 403
+    assert Browser(site["app"], site["store"], "ivan").get("/training/staff").status_code == 200
+    # a form without its CSRF token is refused
+    assert alice.client.post(f"/training/courses/{COURSE}/enrol").status_code == 400
+
+
+def test_enrol_read_answer_with_feedback_and_resume(site):
+    store, alice = site["store"], Browser(site["app"], site["store"], "alice")
+    home = alice.get("/training/").get_data(as_text=True)
+    assert "测试应急第一响应人课程" in home and "报名" in home
+    assert alice.post(f"/training/courses/{COURSE}/enrol").status_code == 302
+    course = alice.get(f"/training/courses/{COURSE}").get_data(as_text=True)
+    assert "测试模块1" in course and "未解锁" in course
+    unit = alice.get(f"/training/courses/{COURSE}/units/{unit_id(1)}")
+    assert unit.status_code == 200 and "<h1>单元1</h1>" in unit.get_data(as_text=True)
+    assert alice.post(f"/training/courses/{COURSE}/units/{unit_id(1)}/read").status_code == 302
+    assert "继续学习" in alice.get("/training/").get_data(as_text=True)
+    attempt = alice.start(check_id(1), COURSE)
+    question = alice.current_question(attempt)
+    wrong = alice.answer(attempt, question, right=False)
+    assert wrong.status_code == 302 and "/feedback" in wrong.headers["Location"]
+    again = alice.answer(attempt, question, right=True)  # a second click: recorded once
+    assert again.status_code == 302
+    page = alice.get(wrong.headers["Location"]).get_data(as_text=True)
+    assert "回答错误" in page and "解析" in page and "/node/hazard.fx-fire" in page and "正确答案" in page
+    assert len(attempt_answers(store, attempt)) == 1
+    second = alice.current_question(attempt)
+    assert second and second != question
+    alice.answer(attempt, second, right=True)
+    result = alice.submit(attempt)
+    assert result.status_code == 302
+    page = alice.get(result.headers["Location"]).get_data(as_text=True)
+    assert "未通过" in page and "须全部答对" in page
+    # a question that is not in the attempt is refused with a message
+    attempt2 = alice.start(check_id(1), COURSE)
+    stranger = "question.fx-2-1-1"
+    refused = alice.post(f"/training/attempts/{attempt2}/answer", {"question": stranger, "choice": 0})
+    assert refused.status_code == 400 and "不属于本次测验" in refused.get_data(as_text=True)
+
+
+def test_late_answer_is_refused_on_the_page(site):
+    store, clock, alice = site["store"], site["clock"], Browser(site["app"], site["store"], "alice")
+    from tests.training.factory import complete_modules
+
+    complete_modules(store, "user.alice", clock.now())
+    attempt = alice.start(FINAL, COURSE)
+    question = alice.current_question(attempt)
+    clock.advance(minutes=31)
+    late = alice.answer(attempt, question)
+    assert late.status_code == 302 and late.headers["Location"].endswith("/result")
+    page = alice.get(late.headers["Location"]).get_data(as_text=True)
+    assert "作答时间已到" in page and "超时提交" in page
+    assert get_attempt(store, attempt).late and attempt_answers(store, attempt) == {}
+
+
+def test_signoff_certificate_page_and_public_verification(site):
+    store, clock = site["store"], site["clock"]
+    from tests.training.factory import complete_modules, take_quiz
+
+    complete_modules(store, "user.alice", clock.now())
+    assert take_quiz(store, "user.alice", FINAL, clock.now()).passed
+    ivan = Browser(site["app"], store, "ivan")
+    for skill in SKILLS:
+        response = ivan.post("/training/staff/signoff", {"username": "alice", "course": COURSE, "skill": skill,
+                                                         "result": "pass", "note": "规范"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    [cert] = certificates.user_certificates(store, "user.alice")
+    alice = Browser(site["app"], store, "alice")
+    page = alice.get(f"/training/certificates/{cert.id}").get_data(as_text=True)
+    assert cert.code in page and "李爱丽" in page and "training.css" in page and "/training/verify/" in page
+    assert Browser(site["app"], store, "root").get(f"/training/certificates/{cert.id}").status_code == 200
+    create_account(store, "bob")
+    assert Browser(site["app"], store, "bob").get(f"/training/certificates/{cert.id}").status_code == 404
+    public = site["app"].test_client()
+    shown = public.get(f"/training/verify/{cert.code}").get_data(as_text=True)
+    assert "李爱丽" in shown and "测试应急第一响应人课程" in shown and "有效" in shown
+    assert public.get(f"/training/verify?code={cert.code.lower()}").status_code == 302
+    assert public.get("/training/verify/AAAA-BBBB-CCCC").status_code == 404
+    clock.set(cert.expires_at + timedelta(days=1))
+    assert "已过期" in public.get(f"/training/verify/{cert.code}").get_data(as_text=True)
+    home = alice.get("/training/").get_data(as_text=True)
+    assert 'class="badge"' in home and "证书到期提醒" in home
+    staff = ivan.get("/training/staff?days=90").get_data(as_text=True)
+    assert "没有。" in staff  # already expired: not in the "expiring within" report
+    clock.set(cert.expires_at - timedelta(days=20))
+    staff = ivan.get("/training/staff?days=30").get_data(as_text=True)
+    assert cert.code in staff
+    analytics = ivan.get("/training/staff/analytics")
+    assert analytics.status_code == 200 and "题目分析" in analytics.get_data(as_text=True)
+
+
+def test_admin_enrols_a_trainee_and_an_instructor_cannot(site):
+    store = site["store"]
+    create_account(store, "bob")
+    root = Browser(site["app"], store, "root")
+    assert root.post("/training/staff/enrol", {"username": "bob", "course": COURSE}).status_code == 302
+    from curricula.progress import enrolment
+
+    assert enrolment(store, "user.bob", COURSE).enrolled_by == "user.root"
+    ivan = Browser(site["app"], store, "ivan")
+    assert ivan.post("/training/staff/enrol", {"username": "bob", "course": COURSE}).status_code == 403
+
+
+def test_unit_markdown_is_sanitised():
+    from web.training.render import markdown
+
+    html = str(markdown("# 标题\n\n<script>alert(1)</script> [x](javascript:alert(1)) [y](https://example.org) **粗体**"))
+    assert "<script" not in html and 'href="javascript' not in html and "<strong>粗体</strong>" in html
+    assert "&lt;script&gt;" in html and 'href="https://example.org"' in html and 'rel="noopener noreferrer"' in html

@@ -1,0 +1,138 @@
+"""``cem user add/list/set-role/set-password/disable/enable`` — accounts from the command line.
+
+Every change is written to the audit log with the actor ``cli``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from kg.cli import fail, opened_store, store_option
+from web import accounts, audit
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            fail("no password on standard input")
+        return value
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage user accounts (the first admin is created here)."""
+
+
+@user_group.command("add")
+@store_option
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, type=click.Choice(accounts.ROLES), default=("trainee",),
+              show_default=True, help="A role; repeat for several.")
+@click.option("--name", "display_name", default=None, help="Display name (default: the username).")
+@click.option("--community", default=None, help="Community id (required with --role community).")
+@click.option("--organization", default=None, help="Organization id the user works for (optional).")
+@click.option("--locale", type=click.Choice(accounts.LOCALES), default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def add(location, username, roles, display_name, community, organization, locale, password_stdin):
+    """Create an account, e.g. `cem user add alice --role admin`."""
+    try:
+        accounts.check_username(username)
+    except accounts.AccountError as exc:
+        fail(str(exc))
+    password = _password(password_stdin)
+    with opened_store(location) as store:
+        try:
+            account = accounts.create_user(store, username, password, roles=roles, display_name=display_name,
+                                           community=community, organization=organization, locale=locale)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", "user.create", account.id, f"roles={','.join(account.roles)}", remote="cli")
+    click.echo(f"created {account.username} ({', '.join(account.roles)})")
+
+
+@user_group.command("list")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(location, as_json):
+    """List accounts."""
+    with opened_store(location) as store:
+        users = accounts.list_users(store, limit=100_000)
+    if as_json:
+        click.echo(json.dumps([u.public_dict() for u in users], ensure_ascii=False, indent=2))
+        return
+    if not users:
+        click.echo("no accounts (create the first admin with: cem user add NAME --role admin)")
+        return
+    for u in users:
+        state = "active" if u.active else "disabled"
+        extra = f" community={u.community}" if u.community else ""
+        click.echo(f"{u.username:<24} {state:<9} {','.join(u.roles)}{extra}")
+
+
+@user_group.command("set-role")
+@store_option
+@click.argument("username")
+@click.argument("roles", nargs=-1, required=True, type=click.Choice(accounts.ROLES))
+@click.option("--community", default=None, help="Community id (required with the community role).")
+def set_role(location, username, roles, community):
+    """Replace a user's roles, e.g. `cem user set-role bob reviewer trainee`."""
+    with opened_store(location) as store:
+        try:
+            account = accounts.set_roles(store, username, roles, community=community)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", "user.set_roles", account.id,
+                           f"roles={','.join(account.roles)}; community={account.community or ''}", remote="cli")
+    click.echo(f"{account.username}: {', '.join(account.roles)}")
+
+
+@user_group.command("set-password")
+@store_option
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def set_password(location, username, password_stdin):
+    """Reset a user's password (their sessions end)."""
+    password = _password(password_stdin)
+    with opened_store(location) as store:
+        try:
+            account = accounts.set_password(store, username, password)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", "user.password_reset", account.id, remote="cli")
+    click.echo(f"password of {account.username} reset")
+
+
+@user_group.command("disable")
+@store_option
+@click.argument("username")
+def disable(location, username):
+    """Disable an account (it can no longer sign in; its sessions and tokens stop working)."""
+    with opened_store(location) as store:
+        try:
+            account = accounts.disable(store, username)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", "user.disable", account.id, remote="cli")
+    click.echo(f"{account.username} disabled")
+
+
+@user_group.command("enable")
+@store_option
+@click.argument("username")
+def enable(location, username):
+    """Enable a disabled account again."""
+    with opened_store(location) as store:
+        try:
+            account = accounts.enable(store, username)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", "user.enable", account.id, remote="cli")
+    click.echo(f"{account.username} enabled")
+
+
+commands = [user_group]

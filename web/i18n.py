@@ -1,0 +1,248 @@
+"""Languages: Simplified Chinese (the msgids themselves) and English.
+
+UI text is written in Simplified Chinese and wrapped in ``_()`` (templates, code) or ``_l()``
+(lazy, for forms and module-level text).  English lives in ``web/translations/en/LC_MESSAGES/``:
+``messages.po`` plus any other ``*.po`` there (one per area, e.g. ``search.po``, so areas do not
+edit one file); all of them are compiled into ``messages.mo`` when the app starts and a ``.po``
+is newer than the ``.mo`` — no manual step.
+
+The locale is chosen by ``?lang=`` (kept in the session), then the signed-in user's setting, then
+the browser's Accept-Language; the default is ``zh_Hans_CN``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+import flask_babel
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, get_locale
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCALE = "zh_Hans_CN"
+LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
+#: Short codes accepted by ``?lang=``.
+LANG_ALIASES = {"zh": "zh_Hans_CN", "zh-CN": "zh_Hans_CN", "zh_CN": "zh_Hans_CN", "zh_Hans_CN": "zh_Hans_CN",
+                "en": "en"}
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+
+def translations():
+    """The current request's translations, looked up once per request (Flask-Babel's own
+    lookup costs tens of microseconds per message, which adds up on every page)."""
+    try:
+        return g._cem_translations
+    except AttributeError:
+        pass
+    except RuntimeError:  # no app context
+        return flask_babel.get_translations()
+    t = flask_babel.get_translations()
+    if has_request_context():
+        g._cem_translations = t
+    return t
+
+
+def gettext(string: str, **variables) -> str:
+    s = translations().ugettext(string)
+    return s % variables if variables else s
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def refresh() -> None:
+    """Forget the request's locale and translations (after the user changed language)."""
+    if has_request_context():
+        g.pop("_cem_translations", None)
+        g.pop("_cem_lang", None)
+    flask_babel.refresh()
+
+
+_ = gettext
+_l = lazy_gettext
+
+
+def compile_catalogs(source: Path = TRANSLATIONS, target: Path | None = None) -> Path:
+    """Compile ``<lang>/LC_MESSAGES/*.po`` into one ``messages.mo`` per language when missing or
+    older than a ``.po``.  Returns the translations folder to use: ``source`` itself, or
+    ``target`` (a temporary folder) when ``source`` cannot be written."""
+    target = target or source
+    for lang_dir in sorted(p for p in source.iterdir() if p.is_dir()) if source.is_dir() else []:
+        pos = sorted((lang_dir / "LC_MESSAGES").glob("*.po"))
+        if not pos:
+            continue
+        mo = target / lang_dir.name / "LC_MESSAGES" / "messages.mo"
+        newest = max(p.stat().st_mtime for p in pos)
+        if mo.is_file() and mo.stat().st_mtime >= newest:
+            continue
+        catalog = Catalog(locale=lang_dir.name)
+        for po in pos:
+            with po.open("rb") as f:
+                part = read_po(f, locale=lang_dir.name)
+            for message in part:
+                if message.id and message.string and not message.fuzzy:
+                    catalog[message.id] = message
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                write_mo(f, catalog)
+            os.replace(tmp, mo)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return target
+
+
+def _select_locale() -> str:
+    lang = session.get("lang") if _has_session() else None
+    if lang in LOCALES:
+        return lang
+    try:
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+            return current_user.locale
+    except Exception:  # noqa: BLE001 - no user machinery (e.g. a CLI context)
+        pass
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
+    return "en" if best == "en" else DEFAULT_LOCALE
+
+
+def _has_session() -> bool:
+    try:
+        return bool(request)
+    except RuntimeError:
+        return False
+
+
+_wtforms_translations: dict[str, object] = {}
+
+
+def _remember_lang():
+    lang = request.args.get("lang")
+    if lang in LANG_ALIASES:
+        session["lang"] = LANG_ALIASES[lang]
+
+
+def _wtforms_catalogue():
+    """WTForms' own messages in the request's language, loaded once per language (Flask-WTF
+    would read the catalogue from disk on every request that builds a form)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    lang = current_lang()
+    t = _wtforms_translations.get(lang)
+    if t is None:
+        t = _wtforms_translations[lang] = support.Translations.load(messages_path(), [get_locale()], domain="wtforms")
+    return t
+
+
+class _LazyWTForms:
+    """Placed on the request as Flask-WTF's ``wtforms_translations``; resolved on first use."""
+
+    def ugettext(self, string):
+        return _wtforms_catalogue().ugettext(string)
+
+    def ungettext(self, singular, plural, n):
+        return _wtforms_catalogue().ungettext(singular, plural, n)
+
+
+_LAZY_WTFORMS = _LazyWTForms()
+
+
+def _install_wtforms_translations():
+    request.wtforms_translations = _LAZY_WTFORMS
+
+
+def current_lang() -> str:
+    """``zh_Hans_CN`` or ``en``."""
+    try:
+        return g._cem_lang
+    except (AttributeError, RuntimeError):
+        pass
+    locale = get_locale()
+    lang = "en" if locale is not None and locale.language == "en" else DEFAULT_LOCALE
+    if has_request_context():
+        g._cem_lang = lang
+    return lang
+
+
+def html_lang() -> str:
+    return "en" if current_lang() == "en" else "zh-CN"
+
+
+def display_name(node: dict | None) -> str:
+    """A node's name in the current language: ``name_en`` in English when it has one."""
+    if not node:
+        return ""
+    props = node.get("properties", node)
+    if props.get("name_en") and current_lang() == "en":
+        return str(props["name_en"])
+    return str(props.get("name") or props.get("name_en") or node.get("id", ""))
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language (``?lang=`` is remembered in the session)."""
+    from flask import url_for
+
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    if request.endpoint and request.method == "GET" and request.url_rule is not None:
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args, lang=lang)
+        except Exception:  # noqa: BLE001 - fall back to the home page
+            pass
+    return url_for("main.index", lang=lang)
+
+
+def _template_gettext():
+    """``_``/``gettext`` for templates bound to this request's translations (the same results
+    as Jinja's newstyle gettext in an autoescaped template, without a lookup per message)."""
+    t = translations()
+
+    def gettext_(string, **variables):
+        rv = Markup(t.ugettext(string))
+        return rv % variables if variables else rv
+
+    return {"_": gettext_, "gettext": gettext_}
+
+
+def init_i18n(app: Flask) -> None:
+    folder = TRANSLATIONS
+    try:
+        compile_catalogs(TRANSLATIONS)
+    except OSError as exc:  # an installed, read-only package: compile into a temporary folder
+        log.warning("cannot write compiled translations next to the sources (%s); using a temporary folder", exc)
+        folder = compile_catalogs(TRANSLATIONS, Path(tempfile.mkdtemp(prefix="cem-translations-")))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(folder)
+    Babel(app, locale_selector=_select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n), newstyle=True)
+    app.before_request(_remember_lang)
+    app.before_request(_install_wtforms_translations)
+    app.context_processor(_template_gettext)
+    app.jinja_env.globals.update(display_name=display_name, current_lang=current_lang, html_lang=html_lang, lang_url=lang_url,
+                                 LOCALES=LOCALES)
+
+
+__all__ = ["_", "_l", "gettext", "lazy_gettext", "ngettext", "refresh", "translations", "compile_catalogs",
+           "current_lang", "display_name", "lang_url", "init_i18n", "LOCALES", "DEFAULT_LOCALE"]

@@ -1,0 +1,20 @@
+"""Unit bodies: Markdown rendered with markdown-it-py (raw HTML off) and sanitised with nh3."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
+                "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
+
+
+@lru_cache(maxsize=512)
+def markdown(text: str) -> Markup:
+    html = _md.render(text or "")
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                            url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"))
