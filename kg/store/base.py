@@ -119,7 +119,10 @@ def clean_properties(properties: dict | None, *, what: str) -> dict:
         if value is None:
             continue
         kind = type(value)
-        out[key] = value if kind is str or kind is int else check_value(key, value)
+        if kind is str or kind is int or (kind is float and math.isfinite(value)):
+            out[key] = value
+        else:
+            out[key] = check_value(key, value)
     return out
 
 
@@ -288,7 +291,10 @@ class GraphStore(ABC):
                 good_ids.add(check_id(start, f"{rel_type} start"))
             if end not in good_ids:
                 good_ids.add(check_id(end, f"{rel_type} end"))
-            props = clean_properties(row.get("properties"), what=f"{rel_type} {start}->{end}")
+            try:
+                props = clean_properties(row.get("properties"), what="")
+            except InvalidRecord as exc:
+                raise InvalidRecord(f"{rel_type} {start}->{end}: {str(exc).lstrip(': ')}") from None
             prepared.append((rel_type, start, end, props))
         labels = self.labels_of(good_ids)
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)

@@ -155,6 +155,12 @@ def test_relationship_rules(store):
         store.upsert_relationships([{"type": "HAS_DUTY", "start": "hazard.h1", "end": "duty.d"}])
     with pytest.raises(SchemaError):
         store.upsert_relationships([{"type": "NOT_A_TYPE", "start": "hazard.h1", "end": "hazard.h2"}])
+    with pytest.raises(InvalidRecord, match=r"^TRIGGERS hazard.h1->hazard.h2: property 'w'"):
+        store.upsert_relationships([{"type": "TRIGGERS", "start": "hazard.h1", "end": "hazard.h2",
+                                     "properties": {"w": float("inf")}}])
+    with pytest.raises(InvalidRecord, match=r"^TRIGGERS hazard.h1->hazard.h2: bad property name"):
+        store.upsert_relationships([{"type": "TRIGGERS", "start": "hazard.h1", "end": "hazard.h2",
+                                     "properties": {"bad-name": 1}}])
     # a batch with one bad row writes nothing
     with pytest.raises(NotFound):
         store.upsert_relationships([{"type": "TRIGGERS", "start": "hazard.h3", "end": "hazard.h1"},
