@@ -28,6 +28,17 @@ def user_group() -> None:
     """Manage user accounts (the first admin is created here)."""
 
 
+def _change_account(location, action: str, change, *args):
+    """Apply one account change, audit it as done from the CLI, and return the account."""
+    with opened_store(location) as store:
+        try:
+            account = change(store, *args)
+        except accounts.AccountError as exc:
+            fail(str(exc))
+        audit.record_event(store, "cli", action, account.id, remote="cli")
+    return account
+
+
 @user_group.command("add")
 @store_option
 @click.argument("username")
@@ -98,12 +109,7 @@ def set_role(location, username, roles, community):
 def set_password(location, username, password_stdin):
     """Reset a user's password (their sessions end)."""
     password = _password(password_stdin)
-    with opened_store(location) as store:
-        try:
-            account = accounts.set_password(store, username, password)
-        except accounts.AccountError as exc:
-            fail(str(exc))
-        audit.record_event(store, "cli", "user.password_reset", account.id, remote="cli")
+    account = _change_account(location, "user.password_reset", accounts.set_password, username, password)
     click.echo(f"password of {account.username} reset")
 
 
@@ -112,12 +118,7 @@ def set_password(location, username, password_stdin):
 @click.argument("username")
 def disable(location, username):
     """Disable an account (it can no longer sign in; its sessions and tokens stop working)."""
-    with opened_store(location) as store:
-        try:
-            account = accounts.disable(store, username)
-        except accounts.AccountError as exc:
-            fail(str(exc))
-        audit.record_event(store, "cli", "user.disable", account.id, remote="cli")
+    account = _change_account(location, "user.disable", accounts.disable, username)
     click.echo(f"{account.username} disabled")
 
 
@@ -126,12 +127,7 @@ def disable(location, username):
 @click.argument("username")
 def enable(location, username):
     """Enable a disabled account again."""
-    with opened_store(location) as store:
-        try:
-            account = accounts.enable(store, username)
-        except accounts.AccountError as exc:
-            fail(str(exc))
-        audit.record_event(store, "cli", "user.enable", account.id, remote="cli")
+    account = _change_account(location, "user.enable", accounts.enable, username)
     click.echo(f"{account.username} enabled")
 
 
