@@ -6,6 +6,8 @@ Flask app with werkzeug's threaded server on 127.0.0.1 (how ``cem serve`` runs),
 URL from a second process: ``--clients`` threads with keep-alive connections, ``--requests``
 requests per URL at most and ``--seconds`` at most.  Prints requests/s, p50 and p99 for the
 home page, a node page and the graph-view JSON, and each as a share of bare-Flask throughput.
+The measured user (a reviewer) signs in over HTTP with the same client the load generator is,
+as a browser would, so every measured request carries a session that needs no re-issuing.
 
     python bench/web.py [--clients 16] [--requests 3000] [--seconds 15] [--small]
 
@@ -123,6 +125,47 @@ def bare_app():
     return app
 
 
+def sign_in_over_http(port: int, cookie_name: str, username: str, password: str) -> str:
+    """Sign in the way the load generator's requests look (same client, same headers), so the
+    session is the one a browser would hold after signing in: Flask-Login's session protection
+    sees the same client and the session is not re-issued on every request."""
+    import re
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login", headers={"Accept": "text/html"})
+    response = conn.getresponse()
+    page = response.read().decode("utf-8")
+    jar = {}
+
+    def keep(resp):
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+
+    keep(response)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/login", body=urlencode({"csrf_token": token, "username": username, "password": password}),
+                 headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html",
+                          "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    response = conn.getresponse()
+    response.read()
+    keep(response)
+    if response.status != 302 or cookie_name not in jar:
+        raise SystemExit(f"bench: signing in failed ({response.status})")
+    # follow the redirect as a browser does: the first page shows the flash message and adds
+    # the CSRF token of the sign-out form to the session, which a browser then keeps
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", response.getheader("Location") or "/",
+                 headers={"Accept": "text/html", "Cookie": f"{cookie_name}={jar[cookie_name]}"})
+    response = conn.getresponse()
+    response.read()
+    keep(response)
+    return f"{cookie_name}={jar[cookie_name]}"
+
+
 def build_store(small: bool):
     from kg.store.embedded import EmbeddedStore
 
@@ -168,15 +211,8 @@ def main() -> None:
     accounts.create_user(store, "bench", "bench-password-1", roles=["reviewer"])
     app = create_app({"STORE": store, "SECRET_KEY": "bench-" + "0" * 32})
     node_id = pick_node(store)
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    import re
-
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"csrf_token": token, "username": "bench",
-                                       "password": "bench-password-1"}).status_code == 302
-    cookie = f"{app.config['SESSION_COOKIE_NAME']}={client.get_cookie(app.config['SESSION_COOKIE_NAME']).value}"
     real, bare = serve(app), serve(bare_app())
+    cookie = sign_in_over_http(real.server_port, app.config["SESSION_COOKIE_NAME"], "bench", "bench-password-1")
     print(f"graph: {what}, {sum(store.counts()['labels'].values())} nodes; node page: {node_id}; "
           f"{args.clients} clients, <= {args.requests} requests / <= {args.seconds:.0f} s per URL")
     rows = [("bare Flask /", bare.server_port, "/", "")]
