@@ -18,6 +18,9 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable
@@ -185,6 +188,67 @@ def get_user(store: GraphStore, username_or_id: str) -> Account | None:
     return _from_node(node)
 
 
+class _SessionAccounts:
+    """Accounts as recently read for sign-in sessions, per store (see ``session_user``)."""
+
+    def __init__(self):
+        self.entries: dict[str, tuple[float, Account | None]] = {}
+        self.generation = 0  # bumped by every forget: a read that started before it is not kept
+        self.lock = threading.Lock()
+
+
+_session_accounts: "weakref.WeakKeyDictionary[GraphStore, _SessionAccounts]" = weakref.WeakKeyDictionary()
+_session_accounts_lock = threading.Lock()
+SESSION_CACHE_MAX = 10_000
+
+
+def _session_cache(store: GraphStore) -> _SessionAccounts:
+    cache = _session_accounts.get(store)
+    if cache is None:
+        with _session_accounts_lock:
+            cache = _session_accounts.setdefault(store, _SessionAccounts())
+    return cache
+
+
+def session_user(store: GraphStore, username: str, max_age: float) -> Account | None:
+    """``get_user`` for loading the signed-in user on each request, reusing a read at most
+    ``max_age`` seconds old (0: always read).
+
+    Every change made through this module in this process replaces the reused read at once, so
+    disabling an account, a password change or new roles take effect on the next request.  A
+    change made by another process (several web workers on one Neo4j database, ``cem user``
+    against a shared server) is seen within ``max_age`` seconds.
+    """
+    if max_age <= 0:
+        return get_user(store, username)
+    cache = _session_cache(store)
+    now = time.monotonic()
+    hit = cache.entries.get(username)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    generation = cache.generation
+    account = get_user(store, username)
+    with cache.lock:
+        if cache.generation == generation:  # no write in between
+            if len(cache.entries) >= SESSION_CACHE_MAX:
+                cache.entries.clear()
+            cache.entries[username] = (now, account)
+    return account
+
+
+def forget_session_user(store: GraphStore, username: str | None = None) -> None:
+    """Drop reused reads (one user's, or all) so the next request reads the store."""
+    cache = _session_accounts.get(store)
+    if cache is None:
+        return
+    with cache.lock:
+        cache.generation += 1
+        if username is None:
+            cache.entries.clear()
+        else:
+            cache.entries.pop(username, None)
+
+
 def list_users(store: GraphStore, *, skip: int = 0, limit: int = 500) -> list[Account]:
     return [_from_node(n) for n in store.nodes_by_label(LABEL, skip=skip, limit=limit)]
 
@@ -202,7 +266,10 @@ def _require(store: GraphStore, username: str) -> Account:
 
 
 def _save(store: GraphStore, account: Account) -> Account:
-    store.upsert_nodes(LABEL, [{"id": account.id, "properties": _to_properties(account)}], replace=True)
+    try:
+        store.upsert_nodes(LABEL, [{"id": account.id, "properties": _to_properties(account)}], replace=True)
+    finally:
+        forget_session_user(store, account.username)
     return account
 
 
@@ -372,7 +439,8 @@ def user_for_token(store: GraphStore, token: str) -> Account | None:
 
 
 __all__ = [
-    "ROLES", "LOCALES", "Account", "AccountError", "user_id", "get_user", "list_users", "create_user",
+    "ROLES", "LOCALES", "Account", "AccountError", "user_id", "get_user", "session_user",
+    "forget_session_user", "list_users", "create_user",
     "authenticate", "set_roles", "set_organization", "disable", "enable", "set_active", "set_password",
     "change_password", "update_profile", "issue_token", "revoke_tokens", "user_for_token", "count_admins",
     "check_username", "check_password", "check_roles", "hash_password",

@@ -41,7 +41,7 @@ from typing import Callable
 from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user, logout_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from web import accounts
 from web.extensions import get_store
@@ -128,7 +128,8 @@ class AnonymousUser(AnonymousUserMixin):
 @login_manager.user_loader
 def _load_user(user_id: str):
     username, _, version = user_id.rpartition("|")
-    account = accounts.get_user(get_store(), username)
+    account = accounts.session_user(get_store(), username,
+                                    float(current_app.config.get("USER_CACHE_SECONDS", 2)))
     if account is None or not account.active or str(account.auth_version) != version:
         return None
     return CurrentUser(account)
@@ -350,20 +351,54 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def _security_headers(response):
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    present = {key.lower() for key in h.keys()}
+    h.extend([(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present])  # a view's own header wins
+    if request.is_secure and "strict-transport-security" not in present:
+        h["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static" and (is_api_request() or current_user.is_authenticated):
         h["Cache-Control"] = "no-store"
         h.add("Vary", "Cookie")
     return response
+
+
+_signed_csrf: dict[tuple[str, str], tuple[float, str]] = {}
+SIGNED_CSRF_REUSE_SECONDS = 60.0
+
+
+def page_csrf_token() -> str:
+    """Flask-WTF's ``generate_csrf`` for a page's forms, reusing the signed form of this
+    session's token for up to a minute (signing costs more than the rest of a kept page).  The
+    token is the same kind ``generate_csrf`` gives, with a timestamp at most a minute older, and
+    is checked the same way (``WTF_CSRF_TIME_LIMIT``)."""
+    from flask import g, session
+
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(field)
+    if not isinstance(raw, str) or field in g or current_app.config.get("WTF_CSRF_SECRET_KEY"):
+        return generate_csrf()
+    key = (str(current_app.secret_key), raw)
+    now = time.monotonic()
+    hit = _signed_csrf.get(key)
+    if hit is not None and now - hit[0] < SIGNED_CSRF_REUSE_SECONDS:
+        setattr(g, field, hit[1])
+        return hit[1]
+    token = generate_csrf()
+    if len(_signed_csrf) >= 10_000:
+        _signed_csrf.clear()
+    _signed_csrf[key] = (now, token)
+    return token
 
 
 def init_security(app: Flask) -> None:

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Callable
 
 from flask import Flask, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.store import StoreError, StoreUnavailable
-from web.i18n import _l
-from web.security import PUBLIC, access_of, is_api_request
+from web.i18n import _l, current_lang, lang_url
+from web.security import PUBLIC, access_of, is_api_request, page_csrf_token
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,86 @@ def link(endpoint: str, **values) -> str:
     return url
 
 
+# --- pages kept whole, with the per-person parts filled in on each request --------------------
+_HOLE_NONCE = secrets.token_hex(8)  # per process: content cannot spell a hole
+_HOLE_RE = re.compile("\ue000" + _HOLE_NONCE + r":([a-z_:]+)\ue001")
+
+
+def _hole(name: str) -> Markup:
+    return Markup(f"\ue000{_HOLE_NONCE}:{name}\ue001")
+
+
+class _FrameViewer:
+    """The signed-in user as a kept page sees them: sign-in state, roles and community (part of
+    the page's key), with the per-person display name left as a hole."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+    @property
+    def display_name(self) -> Markup:
+        return _hole("display_name")
+
+
+def _fill(name: str, user) -> str:
+    if name == "display_name":
+        return str(escape(user.display_name))
+    if name == "csrf":
+        return str(escape(page_csrf_token()))
+    if name.startswith("lang_url:"):
+        lang = name.partition(":")[2]
+        key = (request.method, request.script_root, request.path, request.query_string, lang)
+        cache = current_app.extensions.setdefault("cem_lang_urls", {})
+        url = cache.get(key)
+        if url is None:
+            if len(cache) >= 10_000:
+                cache.clear()
+            url = cache[key] = str(escape(lang_url(lang)))
+        return url
+    raise KeyError(name)
+
+
+def render_page(key: tuple, template: str, make_context: Callable[[], dict | None]) -> str | None:
+    """``render_template(template, **make_context())``, with the rendered page kept for
+    ``GRAPH_CACHE_SECONDS`` and shared by everyone who sees the same frame (language, path,
+    sign-in state, roles, community).  None when ``make_context`` returns None (not found).
+
+    The parts of the shared frame that belong to one person (the display name, the sign-out
+    form's CSRF token, the language switch link with this request's query) are holes filled in
+    on each request.  Only for templates that show nothing else about the viewer than what
+    ``viewer``/``current_user`` give here, and nothing from the query string but what ``key``
+    holds.  A request with a flash message to show renders afresh.
+    """
+    from flask import session
+
+    from web.graph.cache import graph_cache
+
+    user = current_user._get_current_object()
+    if "_flashes" in session:
+        context = make_context()
+        return None if context is None else render_template(template, **context)
+    frame = (bool(user.is_authenticated), tuple(user.roles), user.community_id)
+    full_key = ("page", template, key, current_lang(), request.script_root, request.path, frame)
+
+    def make():
+        context = make_context()
+        if context is None:
+            return None
+        viewer = _FrameViewer(user)
+        html = render_template(template, **dict(context, viewer=viewer, current_user=viewer,
+                                                 csrf_token=lambda: _hole("csrf"),
+                                                 lang_url=lambda lang: _hole("lang_url:" + lang)))
+        return tuple(_HOLE_RE.split(html))  # text, hole, text, hole, ..., text
+
+    parts = graph_cache().get_or_make(full_key, make)
+    if parts is None:
+        return None
+    return "".join(part if i % 2 == 0 else _fill(part, user) for i, part in enumerate(parts))
+
+
 # --- error pages ----------------------------------------------------------------------------
 ERROR_TEXT = {
     400: (_l("请求有误"), _l("请求的内容不完整或格式不对。请返回上一页检查后重试。")),
@@ -185,4 +267,4 @@ def init_platform(app: Flask) -> None:
     init_shell(app)
 
 
-__all__ = ["register_nav", "nav_items", "link", "NavItem", "error_response", "init_platform", "int_arg", "ERROR_TEXT"]
+__all__ = ["register_nav", "nav_items", "link", "render_page", "NavItem", "error_response", "init_platform", "int_arg", "ERROR_TEXT"]

@@ -1,10 +1,11 @@
-"""A small time-limited cache for rendered graph views (node page bodies, neighbourhood JSON).
+"""A small time-limited cache for rendered graph views (node pages, the home page,
+neighbourhood JSON).
 
-Graph pages are read far more often than the curated graph changes, so a node's rendered body
-is kept for ``GRAPH_CACHE_SECONDS`` (default 5; 0 turns the cache off) per node, language and
-set of visible labels (and the home page's counts).  An edit shows up at most that long after
-it was written.  Each web
-process has its own cache, bounded to ``max_entries``.
+Graph pages are read far more often than the curated graph changes, so a rendered node page is
+kept for ``GRAPH_CACHE_SECONDS`` (default 5; 0 turns the cache off) per node, language and kind
+of viewer (``web.shell.render_page``; the per-person parts are filled in on each request), as
+are the home page and its counts.  An edit shows up at most that long after it was written.
+Each web process has its own cache, bounded to ``max_entries``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from web.graph.cache import graph_cache
 from web.graph.names import label_name, rel_name
 from web.i18n import current_lang, display_name
 from web.security import login_required, require_community, roles_required
-from web.shell import int_arg
+from web.shell import int_arg, render_page
 
 MAX_QUERY = 100
 
@@ -57,11 +57,10 @@ def node(node_id):
     store, visible = _visible()
     if not service.valid_id(node_id):
         abort(404)
-    page = graph_cache().get_or_make(("node", node_id, current_lang(), visible),
-                                lambda: _node_body(store, node_id, visible))
+    page = render_page(("node", node_id, visible), "graph/node.html", lambda: _node_body(store, node_id, visible))
     if page is None:
         abort(404)
-    return render_template("graph/node.html", **page)
+    return page
 
 
 def _node_body(store, node_id, visible) -> dict | None:

@@ -11,6 +11,7 @@ from web.graph.cache import graph_cache
 from web.graph.service import PRIVATE_LABELS
 from web.main import bp
 from web.security import public
+from web.shell import render_page
 
 
 @bp.get("/healthz")
@@ -27,10 +28,9 @@ def index():
     store = get_store()
     try:
         counts = graph_cache().get_or_make(("counts",), store.counts)
-        error = None
     except StoreError as exc:
-        counts, error = {"labels": {}, "relationships": {}}, str(exc)
+        return render_template("index.html", labels=[], relationships={}, store_kind=store.kind, error=str(exc)), 503
     labels = [(label, store.schema.labels[label].description, n) for label, n in counts["labels"].items()
               if label not in PRIVATE_LABELS]
-    return render_template("index.html", labels=labels, relationships=counts["relationships"],
-                           store_kind=store.kind, error=error), (200 if error is None else 503)
+    return render_page(("home",), "index.html", lambda: dict(labels=labels, relationships=counts["relationships"],
+                                                              store_kind=store.kind, error=None))
