@@ -13,7 +13,7 @@ from assessments import workflow as wf
 from assessments.checklist import load_checklist
 from tests.assessment.test_evidence import PDF
 from tests.assessment.test_workflow import full_answers
-from tests.assessment.web_fixtures import make_app, page, seed, signed_in, token_and_version
+from tests.assessment.web_fixtures import PASSWORD, make_app, page, seed, signed_in, token_and_version
 from tests.web.platform_fixtures import fast_hasher
 from web import accounts
 
@@ -225,3 +225,18 @@ def test_the_undrr_scorecard_uses_the_0_to_3_scale(app, store):
                                                                 "standard": "standard.undrr-scorecard-preliminary"})
     assert r.status_code == 302 and wf.list_assessments(store, community_id="community.a") != []
     assert len(wf.list_assessments(store, community_id="community.a")) == 1   # one unfinished per standard
+
+
+def test_the_json_export_matches_the_openapi_file(app, store):
+    from tests.web.test_api import check
+
+    c, aid = open_one(app, store)
+    draft = check(c.get(f"/api/v1/assessments/{aid}"), "/assessments/{id}", 200)
+    assert draft["assessment"]["status"] == "draft" and draft["result"]["criteria"]
+    submit_all(c, store, aid)
+    submitted = check(c.get(f"/api/v1/assessments/{aid}"), "/assessments/{id}", 200)
+    assert submitted["assessment"]["status"] == "submitted" and submitted["gap_plan"]["actions"]
+    check(signed_in(app, "comm-b").get(f"/api/v1/assessments/{aid}"), "/assessments/{id}", 404)
+    accounts.create_user(store, "learner", PASSWORD, roles=["trainee"])
+    check(signed_in(app, "learner").get(f"/api/v1/assessments/{aid}"), "/assessments/{id}", 403)
+    check(app.test_client().get(f"/api/v1/assessments/{aid}"), "/assessments/{id}", 401)

@@ -3,7 +3,6 @@
 import re
 from datetime import date, timedelta
 
-from click.testing import CliRunner
 
 from tests.web.platform_fixtures import CSRF_RE
 
@@ -101,3 +100,25 @@ def test_situation_and_similar_endpoints(signed_in):
     similar = client.get("/api/v1/search/similar/lesson.shiyan-no-cordon-evacuation").get_json()
     assert len(similar["similar"]) == 5 and similar["similar"][0]["similarity"] > 0.4
     assert client.get("/api/v1/search/similar/duty.report-gas-leak").status_code == 404
+
+
+def test_search_answers_match_the_openapi_file(signed_in):
+    """Every search endpoint's real answers (with and without context, each kind of hit
+    context, errors) validated against web/static/openapi.yaml."""
+    from tests.web.test_api import check
+
+    client = signed_in("reviewer")
+    found = check(client.get("/api/v1/search?q=老旧小区燃气泄漏谁先处置&limit=20"), "/search", 200)
+    assert {h["context"]["kind"] for h in found["hits"]} >= {"lesson", "duty", "neighbours"}
+    bare = check(client.get("/api/v1/search?q=rainstorm warning&limit=3&context=0&method=keyword"), "/search", 200)
+    assert bare["method"] == "keyword" and all("context" not in h for h in bare["hits"])
+    check(client.get("/api/v1/search?q=暴雨&limit=0"), "/search", 400)
+    check(client.application.test_client().get("/api/v1/search?q=暴雨"), "/search", 401)
+    answer = check(client.get("/api/v1/search/situation", query_string={"q": "夜里小区地下车库开始进水",
+                                                                         "role": "org.property-company"}),
+                   "/search/situation", 200)
+    assert answer["lessons"] and answer["duties"]
+    check(client.get("/api/v1/search/situation"), "/search/situation", 400)
+    similar = check(client.get("/api/v1/search/similar/lesson.shiyan-no-cordon-evacuation"), "/search/similar/{id}", 200)
+    assert similar["similar"]
+    check(client.get("/api/v1/search/similar/lesson.nope"), "/search/similar/{id}", 404)
