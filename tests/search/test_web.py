@@ -3,7 +3,6 @@
 import re
 from datetime import date, timedelta
 
-
 from tests.web.platform_fixtures import CSRF_RE
 
 

@@ -114,3 +114,41 @@ def test_home_page_by_role(as_user, client):
     assert 'href="/graph/"' in trainee and 'href="/admin/users"' not in trainee
     community = text(as_user("comm-a").get("/"))
     assert 'href="/community/community.a"' in community and 'href="/community/community.b"' not in community
+
+
+def test_every_label_has_a_browsing_rule(store):
+    """Each label in the schema is knowledge (everyone signed in), staff-only or private, so a
+    label added later is never silently unbrowsable or silently public."""
+    from itertools import combinations
+
+    from web.graph.service import ADMIN_LABELS, KNOWLEDGE_LABELS, PRIVATE_LABELS, STAFF_LABELS
+
+    groups = [set(KNOWLEDGE_LABELS), set(STAFF_LABELS), set(ADMIN_LABELS), set(PRIVATE_LABELS)]
+    assert all(not (a & b) for a, b in combinations(groups, 2))
+    assert set(store.schema.labels) <= set().union(*groups)
+
+
+def test_reviewers_browse_corrective_actions_and_trainees_do_not(seeded, as_user):
+    seeded.upsert_nodes("CorrectiveAction", [{"id": "action.cordon-drill", "properties": {
+        "name": "燃气泄漏警戒疏散演练", "status": "open", "due_date": "2027-03-01",
+        "created_at": "2026-11-29T00:00:00Z"}}])
+    reviewer, trainee = as_user("reviewer"), as_user("trainee")
+    assert "燃气泄漏警戒疏散演练" in reviewer.get("/node/action.cordon-drill").get_data(as_text=True)
+    assert "action.cordon-drill" in reviewer.get("/graph/CorrectiveAction?value=open").get_data(as_text=True)
+    assert trainee.get("/node/action.cordon-drill").status_code == 404
+    assert trainee.get("/graph/CorrectiveAction").status_code == 404
+
+
+def test_assessment_records_are_browsed_by_admins_only(seeded, as_user):
+    """A draft self-assessment's answers are not readable by reviewers through the browser (the
+    self-assessment pages decide who reads what)."""
+    seeded.upsert_nodes("Assessment", [{"id": "assessment.a-draft", "properties": {
+        "name": "甲社区自评（草稿）", "community": "community.a", "standard": "standard.x", "status": "draft",
+        "version": 1}}])
+    seeded.upsert_relationships([{"type": "ASSESSES_COMMUNITY", "start": "assessment.a-draft", "end": "community.a"}])
+    assert as_user("admin").get("/node/assessment.a-draft").status_code == 200
+    for username in ("reviewer", "trainee", "comm-a"):
+        assert as_user(username).get("/node/assessment.a-draft").status_code == 404, username
+        assert as_user(username).get("/graph/Assessment").status_code == 404, username
+    overview = as_user("reviewer").get("/community/community.a").get_data(as_text=True)
+    assert "甲社区" in overview and "assessment.a-draft" not in overview

@@ -130,7 +130,7 @@ def community(community_id):
     found = store.get_node(community_id) if service.valid_id(community_id) else None
     if found is None or found["label"] != "Community":
         abort(404)
-    neighbours = [n for n in store.neighbours(community_id, depth=1, limit=200)
-                  if n["label"] not in service.PRIVATE_LABELS]
+    visible = service.visible_labels(store.schema, current_user)
+    neighbours = [n for n in store.neighbours(community_id, depth=1, limit=200) if n["label"] in visible]
     return render_template("graph/community.html", community=found,
                            properties=service.ordered_properties(found["properties"]), neighbours=neighbours)

@@ -16,8 +16,13 @@ from kg.store.base import ID_RE
 #: Curated knowledge any signed-in user may browse.
 KNOWLEDGE_LABELS = ("Hazard", "Duty", "Organization", "Plan", "Facility", "Phase", "Incident", "LessonLearned",
                     "Source", "Course", "Module", "Unit", "Objective", "Standard", "Criterion")
-#: Also for reviewers and admins: quiz items (they hold answers) and the assessment records.
-STAFF_LABELS = ("Question", "Quiz", "Community", "Assessment", "Evidence", "Review")
+#: Also for reviewers and admins: quiz items (they hold answers), communities and the corrective
+#: actions taken on lessons.
+STAFF_LABELS = ("Question", "Quiz", "Community", "CorrectiveAction")
+#: Self-assessment records: only admins browse them here.  Everyone else reads them through the
+#: self-assessment pages, which keep its rules (a community its own; a reviewer the submitted
+#: assessments of communities in their area, never drafts).
+ADMIN_LABELS = ("Assessment", "Answer", "Evidence", "Review")
 #: Never browsable (personal data): kept here for the home page's public counts.
 PRIVATE_LABELS = frozenset({"User", "AuditEvent", "Attempt", "QuizAnswer", "Certificate", "SkillSignoff"})
 #: Properties never shown (secrets, search internals).
@@ -26,7 +31,7 @@ HIDDEN_PROPERTIES = frozenset({"password_hash", "api_token_hashes", "auth_versio
 #: A property to filter each label's list by.
 FACETS = {"Hazard": "category", "Organization": "kind", "Course": "kind", "Question": "kind", "Quiz": "kind",
           "Criterion": "standard", "Assessment": "status", "Source": "kind", "Facility": "kind", "Plan": "kind",
-          "Duty": "phase"}
+          "Duty": "phase", "CorrectiveAction": "status"}
 #: Properties shown first, in this order; the rest follow alphabetically.
 PROPERTY_ORDER = ("name", "name_en", "category", "kind", "description", "summary", "date", "place")
 PER_PAGE = 25
@@ -40,6 +45,8 @@ def visible_labels(schema, user) -> frozenset[str]:
     labels = set(KNOWLEDGE_LABELS)
     if getattr(user, "is_staff", False):
         labels |= set(STAFF_LABELS)
+    if user.has_role("admin"):
+        labels |= set(ADMIN_LABELS)
     return frozenset(label for label in labels if label in schema.labels)
 
 
@@ -155,5 +162,5 @@ def neighbourhood(store: GraphStore, node: dict, visible: frozenset[str], *, dep
 
 
 __all__ = ["visible_labels", "get_visible_node", "label_page", "label_slice", "facet_values", "label_counts", "node_detail",
-           "neighbourhood", "public_properties", "ordered_properties", "KNOWLEDGE_LABELS", "STAFF_LABELS",
+           "neighbourhood", "public_properties", "ordered_properties", "KNOWLEDGE_LABELS", "STAFF_LABELS", "ADMIN_LABELS",
            "PRIVATE_LABELS", "HIDDEN_PROPERTIES", "FACETS"]
