@@ -9,7 +9,7 @@ home page, a node page and the graph-view JSON, and each as a share of bare-Flas
 The measured user (a reviewer) signs in over HTTP with the same client the load generator is,
 as a browser would, so every measured request carries a session that needs no re-issuing.
 
-    python bench/web.py [--clients 16] [--requests 3000] [--seconds 15] [--small]
+    python bench/web.py [--clients 16] [--requests 3000] [--seconds 15] [--small] [--cache-seconds 0]
 
 Targets: node pages >= 40 % of bare-Flask throughput; p99 < 100 ms at 16 concurrent clients.
 """
@@ -203,17 +203,23 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per URL")
     parser.add_argument("--seconds", type=float, default=15.0, help="at most this long per URL")
     parser.add_argument("--small", action="store_true", help="use the small test graph")
+    parser.add_argument("--cache-seconds", type=float, default=None,
+                        help="GRAPH_CACHE_SECONDS for the app (default: the app's own, 5; 0: every page rendered afresh)")
     args = parser.parse_args()
 
     from web import accounts, create_app
 
     store, what = build_store(args.small)
     accounts.create_user(store, "bench", "bench-password-1", roles=["reviewer"])
-    app = create_app({"STORE": store, "SECRET_KEY": "bench-" + "0" * 32})
+    config = {"STORE": store, "SECRET_KEY": "bench-" + "0" * 32}
+    if args.cache_seconds is not None:
+        config["GRAPH_CACHE_SECONDS"] = args.cache_seconds
+    app = create_app(config)
     node_id = pick_node(store)
     real, bare = serve(app), serve(bare_app())
     cookie = sign_in_over_http(real.server_port, app.config["SESSION_COOKIE_NAME"], "bench", "bench-password-1")
     print(f"graph: {what}, {sum(store.counts()['labels'].values())} nodes; node page: {node_id}; "
+          f"page cache {app.config.get('GRAPH_CACHE_SECONDS', 5)} s; "
           f"{args.clients} clients, <= {args.requests} requests / <= {args.seconds:.0f} s per URL")
     rows = [("bare Flask /", bare.server_port, "/", "")]
     rows += [("home /", real.server_port, "/", cookie),
