@@ -30,7 +30,10 @@ def index():
         counts = graph_cache().get_or_make(("counts",), store.counts)
     except StoreError as exc:
         return render_template("index.html", labels=[], relationships={}, store_kind=store.kind, error=str(exc)), 503
-    labels = [(label, store.schema.labels[label].description, n) for label, n in counts["labels"].items()
-              if label not in PRIVATE_LABELS]
-    return render_page(("home",), "index.html", lambda: dict(labels=labels, relationships=counts["relationships"],
-                                                              store_kind=store.kind, error=None))
+
+    def context():  # only when the kept page is missing or stale
+        labels = [(label, store.schema.labels[label].description, n) for label, n in counts["labels"].items()
+                  if label not in PRIVATE_LABELS]
+        return dict(labels=labels, relationships=counts["relationships"], store_kind=store.kind, error=None)
+
+    return render_page(("home",), "index.html", context)
