@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -11,6 +12,23 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class AtLeastOneChecked:
+    """A checkbox group needs at least one ticked box.
+
+    Unlike ``InputRequired``, it sets no ``required`` flag: rendered on each checkbox, that
+    attribute makes the browser refuse to submit until *every* box is ticked."""
+
+    field_flags: dict = {}
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("Please choose at least one option."))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from web.accounts import DISPLAY_NAME_MAX, ROLES
 from web.auth.forms import LOCALE_CHOICES, new_password_fields, username_field
-from web.forms import MultiCheckboxField
+from web.forms import AtLeastOneChecked, MultiCheckboxField
 from web.i18n import _l
 
 ROLE_NAMES = {"trainee": _l("学员"), "community": _l("社区用户"), "reviewer": _l("审核员"), "instructor": _l("培训教员"),
@@ -16,7 +16,7 @@ ROLE_NAMES = {"trainee": _l("学员"), "community": _l("社区用户"), "reviewe
 
 def role_field():
     return MultiCheckboxField(_l("角色"), choices=[SelectChoice(r, ROLE_NAMES[r]) for r in ROLES],
-                              validators=[DataRequired(_l("至少选择一个角色"))])
+                              validators=[AtLeastOneChecked(_l("至少选择一个角色"))])
 
 
 def community_field():

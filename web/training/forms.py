@@ -7,7 +7,7 @@ from wtforms import DateTimeLocalField, HiddenField, RadioField, SelectField, St
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from web.forms import MultiCheckboxField
+from web.forms import AtLeastOneChecked, MultiCheckboxField
 from web.i18n import _l
 
 
@@ -28,7 +28,7 @@ class SingleAnswerForm(FlaskForm):
 class MultipleAnswerForm(FlaskForm):
     question = HiddenField(validators=[DataRequired()])
     choice = MultiCheckboxField(_l("你的答案（可多选）"), choices=[], coerce=int,
-                                validators=[InputRequired(_l("请至少选择一项"))])
+                                validators=[AtLeastOneChecked(_l("请至少选择一项"))])
     submit = SubmitField(_l("提交本题"))
 
 
