@@ -38,7 +38,7 @@ def _guard(fn, *args, **kwargs):
 
 def _audit(store, action: str, target: str, details: str = "") -> None:
     try:
-        from web.audit import record_event
+        from kg.audit import record_event
     except ImportError:  # the web area is optional for the engine
         return
     record_event(store, "cli", action, target, details, remote="cli")

@@ -5,7 +5,7 @@ Uploaded files are stored **outside the web root**, under ``CEM_DATA_DIR/uploads
 <assessment id>/<evidence id><ext>`` — the stored name never comes from the user — and are
 served only through ``evidence_file`` (which checks the reader may see the assessment).
 
-Limits: at most ``MAX_UPLOAD_BYTES`` (10 MiB; ``CEM_UPLOAD_MAX_BYTES`` to change), non-empty,
+Limits: at most ``max_bytes`` (the web app passes ``CEM_UPLOAD_MAX_BYTES``; default 10 MiB), non-empty,
 and one of PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx) — checked by extension *and* by the
 file's content (magic bytes; Office files must be the matching OOXML package).  Anything else
 raises ``EvidenceRejected`` and nothing is stored.
@@ -25,14 +25,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assessments.errors import AnswerInvalid, EvidenceRejected, InvalidState, NotAllowed, NotFound
+from assessments.errors import N_, AnswerInvalid, EvidenceRejected, InvalidState, NotAllowed, NotFound
 from assessments.scoring import NOTE_MAX, check_date
 from assessments.workflow import (EDITABLE, Actor, AssessmentRecord, _clean, _wrong_state, can_edit, can_view,
                                   get_assessment, load_view, now_iso)
 from kg.store.base import ID_RE, GraphStore
 
 KINDS = {"note": "说明", "date": "日期记录", "document": "文件索引", "file": "上传文件"}
-MAX_UPLOAD_BYTES = int(os.environ.get("CEM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the default; the web app passes its setting
 REFERENCE_MAX = 300
 #: extension -> (MIME type, description)
 ALLOWED_TYPES = {
@@ -60,9 +60,12 @@ class Upload:
 
 
 def upload_root(data_dir: str | Path | None = None) -> Path:
-    from kg.config import data_dir as default_data_dir
+    """The data folder uploads live under (the ``CEM_DATA_DIR`` setting unless given)."""
+    if data_dir:
+        return Path(data_dir)
+    from kg.settings import get_settings
 
-    return Path(data_dir) if data_dir else default_data_dir()
+    return get_settings().data_dir
 
 
 def _folder(root: Path, assessment_id: str) -> Path:
@@ -76,9 +79,12 @@ def _folder(root: Path, assessment_id: str) -> Path:
 
 
 def safe_display_name(filename: str) -> str:
-    """The user's file name, reduced to something safe to show and to offer as a download name."""
+    """The user's file name, reduced to something safe to show and to offer as a download name:
+    no folders, no control or format characters (bidi overrides such as U+202E would show
+    ``evil\u202egpj.pdf`` as "evilfdp.jpg"), none of ``"<>|:*?``, at most 120 characters."""
     name = unicodedata.normalize("NFKC", str(filename or "")).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip().strip(".") or "file"
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    name = re.sub(r"[\"<>|:*?]", "", name).strip().strip(".") or "file"
     stem, dot, ext = name.rpartition(".")
     if dot and len(name) > 120:
         name = stem[: 120 - len(ext) - 1] + "." + ext
@@ -115,14 +121,14 @@ def check_upload(upload: Upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[
     display = safe_display_name(upload.filename)
     ext = ("." + display.rsplit(".", 1)[-1].lower()) if "." in display else ""
     if ext not in ALLOWED_TYPES:
-        raise EvidenceRejected(f"不支持的文件类型 {ext or '（无扩展名）'}：只接受 {ALLOWED_DESCRIPTION}", 415)
+        raise EvidenceRejected(f"不支持的文件类型 {ext or '（无扩展名）'}：只接受 {ALLOWED_DESCRIPTION}", status=415)
     data = upload.read(max_bytes)
     if len(data) > max_bytes:
-        raise EvidenceRejected(f"文件过大：上限为 {_size(max_bytes)}", 413)
+        raise EvidenceRejected(f"文件过大：上限为 {_size(max_bytes)}", status=413)
     if not data:
         raise EvidenceRejected("文件是空的")
     if not sniff(data, ext):
-        raise EvidenceRejected(f"文件内容与扩展名 {ext} 不符：只接受真正的 {ALLOWED_DESCRIPTION} 文件", 415)
+        raise EvidenceRejected(f"文件内容与扩展名 {ext} 不符：只接受真正的 {ALLOWED_DESCRIPTION} 文件", status=415)
     return data, ext, ALLOWED_TYPES[ext][0], display
 
 
@@ -170,16 +176,24 @@ def add_evidence(store: GraphStore, actor: Actor, assessment_id: str, criterion_
         if upload is None:
             raise EvidenceRejected("请选择要上传的文件")
         data, ext, mime, display = check_upload(upload, max_bytes=max_bytes)
-        folder = _folder(upload_root(data_dir), assessment_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        root = upload_root(data_dir)
+        folder = _folder(root, assessment_id)
+        for part in (root / "uploads", root / "uploads" / "assessments", folder):
+            part.mkdir(mode=0o700, exist_ok=True, parents=True)  # readable by the app's user only
         stored = evidence_id + ext
         path = folder / stored
         tmp = folder / f".{stored}.{secrets.token_hex(4)}.part"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise EvidenceRejected(N_("文件无法保存（%(reason)s），未作任何更改；请联系管理员检查存储空间和权限"),
+                                   status=507, reason=exc.strerror or type(exc).__name__) from None
         props.update({"filename": display, "stored": stored, "content_type": mime, "size": len(data),
                       "sha256": hashlib.sha256(data).hexdigest()})
     try:

@@ -39,6 +39,7 @@ from assessments.checklist import DEFAULT_STANDARD, Checklist, load_checklist
 from assessments.errors import AnswerInvalid, InvalidState, NotAllowed, NotFound, VersionConflict
 from assessments.scoring import (NOTE_MAX, Adjustment, Answer, Result, check_adjustment, parse_answer,
                                  score)
+from kg.access import Access, Viewer
 from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
 
 DRAFT, SUBMITTED, RETURNED, SIGNED_OFF = "draft", "submitted", "returned", "signed_off"
@@ -63,67 +64,23 @@ def _clean(props: dict | None) -> dict:
 
 # --- who is acting -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Actor:
-    """The user acting: id, roles, their community (community role) and organization (area)."""
-
-    id: str
-    roles: frozenset[str] = frozenset()
-    community: str | None = None
-    organization: str | None = None
-
-    @classmethod
-    def of(cls, user: Any) -> "Actor":
-        """From a web ``CurrentUser``, an accounts ``Account`` or anything with those attributes."""
-        account = getattr(user, "account", None) or user
-        return cls(id=str(getattr(user, "id", None) or getattr(account, "id", "")),
-                   roles=frozenset(getattr(user, "roles", None) or getattr(account, "roles", ()) or ()),
-                   community=getattr(account, "community", None) or getattr(user, "community_id", None),
-                   organization=getattr(account, "organization", None))
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
-
-    @property
-    def is_reviewer(self) -> bool:
-        return "reviewer" in self.roles
-
-    def member_of(self, community_id: str | None) -> bool:
-        return "community" in self.roles and bool(community_id) and self.community == community_id
+#: The user acting: the access policy's viewer (id, roles, their community and organization).
+Actor = Viewer
 
 
 def reviewer_areas(store: GraphStore, actor: Actor) -> frozenset[str] | None:
-    """The area ids a reviewer covers (their organization and bodies PART_OF it); ``None`` means
-    every area (admins).  A reviewer whose account names no organization covers no area."""
-    if actor.is_admin:
-        return None
-    if not actor.is_reviewer or not actor.organization:
-        return frozenset()
-    rows = store.run_read("assessment_area_orgs", org=actor.organization)
-    areas = {actor.organization}
-    for row in rows:
-        areas.update(p for p in row["parts"] if p)
-    return frozenset(areas)
+    """The area ids a reviewer covers; ``None`` means every area (admins) — the access policy's."""
+    return Access(store, actor).reviewer_areas()
 
 
-def can_view(store: GraphStore, actor: Actor, assessment: "AssessmentRecord", community: Mapping | None,
-             areas: frozenset[str] | None = ...) -> bool:
-    if actor.is_admin or actor.member_of(assessment.community):
-        return True
-    if actor.is_reviewer and assessment.status != DRAFT:
-        areas = reviewer_areas(store, actor) if areas is ... else areas
-        return areas is None or (community or {}).get("area") in areas
-    return False
+def can_view(store: GraphStore, actor: Actor, assessment: "AssessmentRecord", community: Mapping | None) -> bool:
+    """The access policy's rule for assessments (``kg.access.Access.can_view_assessment``)."""
+    return Access(store, actor).can_view_assessment(assessment.community, assessment.status,
+                                                    area=(community or {}).get("area"))
 
 
 def can_review(store: GraphStore, actor: Actor, assessment: "AssessmentRecord", community: Mapping | None) -> bool:
-    if actor.is_admin:
-        return True
-    if not actor.is_reviewer or actor.member_of(assessment.community):
-        return False  # nobody reviews their own community
-    areas = reviewer_areas(store, actor)
-    return areas is None or (community or {}).get("area") in areas
+    return Access(store, actor).can_review_assessment(assessment.community, area=(community or {}).get("area"))
 
 
 def can_edit(actor: Actor, assessment: "AssessmentRecord") -> bool:

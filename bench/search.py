@@ -141,9 +141,9 @@ def main() -> None:
     rows, rels, parents = synthetic_lessons(content, args.lessons)
     print(f"graph: bundled content ({len(content.nodes)} nodes) + {len(rows)} synthetic lessons, {len(rels)} links")
 
-    from kg.config import data_dir
+    from kg.settings import get_settings
 
-    cache_dir = Path(os.environ.get("CEM_BENCH_CACHE") or data_dir() / "bench-cache")
+    cache_dir = Path(os.environ.get("CEM_BENCH_CACHE") or get_settings().data_dir / "bench-cache")
     cache = VectorCache(cache_dir / "vectors.sqlite")
     from kg.schema import load_schema
 

@@ -105,19 +105,26 @@ def setup(store, folder: Path, trainees: int, attempts: int, now, rng: random.Ra
 
 
 def signed_in_client(app, user: str):
+    """A test client holding a real sign-in session of ``user`` (made without a password)."""
+    from kg.accounts import get_user, sessions
+
+    store = app.extensions["cem_store"]
+    secret = sessions.start(store, get_user(store, user), hours=12)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user.removeprefix('user.')}|0"
+        session["_user_id"] = secret
         session["_fresh"] = True
     return client
 
 
 def measure(store, users: list[str], samples: int, now, rng: random.Random) -> dict[str, list[float]]:
+    from kg.settings import Settings
     from web import create_app
 
     clock = FixedClock(now)
-    app = create_app({"STORE": store, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench" * 8,
-                      "TRAINING_CLOCK": clock})
+    app = create_app(Settings.of(secret_key="bench" * 8, data_dir=tempfile.mkdtemp(prefix="cem-bench-data-")),
+                     store=store, clock=clock)
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     times: dict[str, list[float]] = {k: [] for k in ("start", "page", "answer", "submit", "engine answer", "engine submit")}
     course = load_course(store, COURSE)
     chosen = rng.sample(users, samples + 1)

@@ -204,22 +204,26 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="at most this long per URL")
     parser.add_argument("--small", action="store_true", help="use the small test graph")
     parser.add_argument("--cache-seconds", type=float, default=None,
-                        help="GRAPH_CACHE_SECONDS for the app (default: the app's own, 5; 0: every page rendered afresh)")
+                        help="CEM_GRAPH_CACHE_SECONDS for the app (default: the app's own, 5; 0: no reuse of "
+                             "shared reads)")
     args = parser.parse_args()
 
-    from web import accounts, create_app
+    from kg import accounts
+    from kg.settings import Settings
+    from web import create_app
 
     store, what = build_store(args.small)
     accounts.create_user(store, "bench", "bench-password-1", roles=["reviewer"])
-    config = {"STORE": store, "SECRET_KEY": "bench-" + "0" * 32}
+    values = {"secret_key": "bench-" + "0" * 32, "data_dir": tempfile.mkdtemp(prefix="cem-bench-data-")}
     if args.cache_seconds is not None:
-        config["GRAPH_CACHE_SECONDS"] = args.cache_seconds
-    app = create_app(config)
+        values["graph_cache_seconds"] = args.cache_seconds
+    settings = Settings.of(**values)
+    app = create_app(settings, store=store)
     node_id = pick_node(store)
     real, bare = serve(app), serve(bare_app())
     cookie = sign_in_over_http(real.server_port, app.config["SESSION_COOKIE_NAME"], "bench", "bench-password-1")
     print(f"graph: {what}, {sum(store.counts()['labels'].values())} nodes; node page: {node_id}; "
-          f"page cache {app.config.get('GRAPH_CACHE_SECONDS', 5)} s; "
+          f"shared reads kept {settings.graph_cache_seconds:g} s; "
           f"{args.clients} clients, <= {args.requests} requests / <= {args.seconds:.0f} s per URL")
     rows = [("bare Flask /", bare.server_port, "/", "")]
     rows += [("home /", real.server_port, "/", cookie),

@@ -3,60 +3,26 @@
 
 Messages are msgids of the web app's catalogue (``web/translations/*/LC_MESSAGES/training.po``):
 ``str()`` gives the Simplified Chinese text, ``translated()`` the same message in the request's
-language (see ``web.accounts.AccountError``)."""
+language (``kg.errors.DomainError``)."""
 
 from __future__ import annotations
 
 
-def N_(message: str) -> str:
-    """Marks a message for the translation catalogue (translated where it is shown)."""
-    return message
+from kg.errors import N_, DomainError, Message
+
+__all__ = ["N_", "Message", "TrainingError", "NotFound", "NotAllowed", "Locked", "AttemptLimitReached", "CoolingDown",
+           "TimeLimitExceeded", "QuestionNotInAttempt", "InvalidAnswer", "AttemptClosed", "NothingToPractise"]
 
 
-def _translate(template: str, params: dict) -> str | None:
-    try:
-        from flask_babel import gettext
-
-        return gettext(template, **params)
-    except (ImportError, RuntimeError, KeyError, TypeError, ValueError):
-        return None
-
-
-class Message(str):
-    """A message for people: the ``str`` is the Simplified Chinese text; ``template`` (a msgid,
-    python-format) and ``params`` let the web layer show it in the request's language."""
-
-    template: str
-    params: dict
-
-    def __new__(cls, template: str, **params):
-        self = super().__new__(cls, template % params if params else template)
-        self.template, self.params = template, params
-        return self
-
-    def translated(self) -> str:
-        out = _translate(self.template, self.params)
-        return str(self) if out is None else out
-
-
-class TrainingError(Exception):
+class TrainingError(DomainError):
     code = "training_error"
     status = 400
 
     def __init__(self, message: str, *, params: dict | None = None, **details):
         """``message``: a msgid (python-format when ``params`` are given); ``details``: data for
         programs (not shown)."""
-        msg = message if isinstance(message, Message) else Message(message, **(params or {}))
-        super().__init__(str(msg))
-        self.message = msg
+        super().__init__(message, **(params or {}))
         self.details = details
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-    def translated(self) -> str:
-        """The message in the request's language."""
-        return self.message.translated()
 
 
 class NotFound(TrainingError):

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.config import ConfigError, store_config
+from kg.errors import DomainError
+from kg.settings import Settings, SettingsError, get_settings
 
 
 def fail(message: str, code: int = 1):
@@ -18,36 +19,47 @@ def fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def settings_for(location: str | None = None) -> Settings:
+    """The process's settings (read from the environment once), with ``--store`` applied; a
+    bad setting ends the command with its one-line explanation."""
+    try:
+        return get_settings().with_store(location)
+    except SettingsError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail() exits
+
+
 @contextmanager
 def opened_store(location: str | None):
-    """Open the configured store; turn store and configuration failures into clean errors."""
+    """Open the configured store; turn store, settings and domain failures into clean errors."""
     from kg.store import StoreError, open_store
 
+    settings = settings_for(location)
     try:
-        config = store_config(location=location)
-        store = open_store(config)
-    except (ConfigError, StoreError) as exc:
+        store = open_store(settings)
+    except StoreError as exc:
         fail(str(exc))
     health = store.health()
     if not health.ok:
         store.close()
-        fail(f"the {config.kind} store at {store.location} is not reachable: {health.detail}")
+        fail(f"the {settings.store_kind} store at {store.location} is not reachable: {health.detail}")
     try:
         yield store
-    except StoreError as exc:
+    except (StoreError, DomainError) as exc:
         fail(str(exc))
     finally:
         store.close()
 
 
-store_option = click.option("--store", "location", envvar="CEM_STORE", default=None,
-                            help="Embedded store file or neo4j:// / bolt:// URI (default: CEM_STORE).")
+store_option = click.option("--store", "location", default=None,
+                            help="Embedded store file or neo4j:// / bolt:// URI (default: the CEM_STORE setting).")
 
 
 @click.group()
 @click.version_option(__version__, prog_name="cem")
 def main() -> None:
     """Community emergency-management knowledge graph."""
+    get_settings.cache_clear()  # one command, one reading of the settings (tests run many in one process)
 
 
 @main.command()
@@ -197,20 +209,24 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
     from kg.store import StoreError, open_store
     from web import create_app
 
+    settings = settings_for(location)
     try:
-        config = store_config(location=location)
-        store = open_store(config)
-    except (ConfigError, StoreError) as exc:
+        store = open_store(settings)
+    except StoreError as exc:
         fail(str(exc))
     try:
         store.init_schema()
-        if not no_load and config.kind == "embedded" and not store.counts()["labels"]:
+        if not no_load and settings.store_kind == "embedded" and not store.counts()["labels"]:
             result = _load(store)
             click.echo(f"loaded the bundled content: {result['nodes']} nodes, {result['relationships']} relationships")
     except StoreError as exc:
         store.close()
         fail(str(exc))
-    app = create_app({"STORE": store})
+    try:
+        app = create_app(settings, store=store)
+    except SettingsError as exc:
+        store.close()
+        fail(str(exc))
     click.echo(f"serving {store.kind} store on http://{host}:{port}/")
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -218,25 +234,17 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
         store.close()
 
 
-#: Each area adds its commands in its own module, which defines `commands` (a list of click
-#: commands or groups).  A module that does not exist yet is simply not registered; a module
-#: that exists but fails to import is an error.
-AREA_COMMAND_MODULES = ("kg.search.cli", "curricula.cli", "assessments.cli", "web.cli")
-
-
 def _register_area_commands() -> None:
-    import importlib
-    import importlib.util
+    """Each area adds its commands in its own module (a list ``commands`` of click commands or
+    groups); they are imported explicitly, so a broken area is an import error."""
+    from assessments import cli as assessment_commands
+    from curricula import cli as training_commands
+    from kg.accounts import cli as account_commands
+    from kg.search import cli as search_commands
 
-    for name in AREA_COMMAND_MODULES:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
-            for command in importlib.import_module(name).commands:
-                main.add_command(command)
+    for module in (search_commands, training_commands, assessment_commands, account_commands):
+        for command in module.commands:
+            main.add_command(command)
 
 
 _register_area_commands()
-

@@ -1,49 +1,58 @@
-"""The web app: ``create_app(config=None)`` builds it with one graph store per process."""
+"""The web app: ``create_app(settings=None, *, store=None)``.
+
+Called bare (as a WSGI server calls ``web.wsgi:app``) it reads the settings from the environment
+(``kg.settings``) and opens the store they name; ``cem serve`` and the tests pass their own.
+The settings, the store and the clock live in ``app.extensions`` (never in ``app.config``).
+"""
 
 from __future__ import annotations
 
+import atexit
+import logging
+
 from flask import Flask
 
+from kg.settings import Settings, get_settings, unknown_variables
+from kg.store import GraphStore
 
-def create_app(config: dict | None = None) -> Flask:
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None, clock=None) -> Flask:
+    """Build the app.  ``settings``: default the process's (from the environment); ``store``:
+    default the one the settings name (closed at exit); ``clock``: anything with ``now()``
+    returning an aware datetime (default the system clock; tests pass a fixed one)."""
+    from curricula.clock import SystemClock
+    from web.extensions import init_extensions
+
+    settings = settings if settings is not None else get_settings()
+    for name in unknown_variables():
+        log.warning("%s is not a setting and is ignored (see the README's table of settings)", name)
     app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY=None,  # CEM_SECRET_KEY, else kept in the data directory (web/security.py)
-        STORE=None,  # an open GraphStore; opened from CEM_STORE when not given
-        JSON_AS_ASCII=False,
-    )
-    app.config.from_prefixed_env("CEM")
-    if config:
-        app.config.update(config)
+    if store is None:
+        from kg.store import open_store
 
-    from web.extensions import init_store
+        store = open_store(settings)
+        atexit.register(store.close)
+    init_extensions(app, settings=settings, store=store, clock=clock or SystemClock())
 
-    init_store(app)
+    from web.platform import init_platform
 
-    from web.shell import init_platform
-
-    init_platform(app)  # languages, sign-in, CSRF, security headers, error pages, navigation
-    register_areas(app)
+    init_platform(app)  # proxies, languages, sign-in, CSRF, rate limits, headers, errors, navigation
+    _register_areas(app)
     return app
 
 
-#: Each area is a blueprint package exposing `bp` and, optionally, `init_app(app)`.  A package
-#: that does not exist yet is not registered; one that exists but fails to import is an error.
-AREA_BLUEPRINTS = ("web.main", "web.auth", "web.admin", "web.graph", "web.api", "web.search",
-                   "web.lessons", "web.training", "web.assessment")
+def _register_areas(app: Flask) -> None:
+    """Every area is a blueprint package with ``bp`` and, optionally, ``init_app(app)``; they are
+    imported explicitly, so a misspelt or broken area is an import error at start-up."""
+    from web import admin, api, assessment, auth, graph, lessons, main, search, training
 
-
-def register_areas(app: Flask) -> None:
-    import importlib
-    import importlib.util
-
-    for name in AREA_BLUEPRINTS:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        if hasattr(module, "init_app"):
-            module.init_app(app)
-        app.register_blueprint(module.bp)
+    for area in (main, auth, admin, graph, api, search, lessons, training, assessment):
+        init = getattr(area, "init_app", None)
+        if init is not None:
+            init(app)
+        app.register_blueprint(area.bp)
 
 
 __all__ = ["create_app"]

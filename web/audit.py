@@ -1,65 +1,22 @@
-"""The audit log: one ``AuditEvent`` node per write — who, what, when, from where.
-
-In a request::
+"""Audit a write done in the current request: the signed-in user (or ``anonymous``) and the
+client address, through ``kg.audit``::
 
     from web import audit
     audit.record("assessment.submit", assessment_id, details="12 answers")
-
-Outside a request (the CLI, scripts): ``audit.record_event(store, actor, action, target_id,
-details, remote="cli")``.  Properties: ``action``, ``actor`` (a User id, or ``anonymous`` /
-``cli``), ``target`` (an id, may be empty), ``details`` (at most 2000 characters), ``at`` (UTC,
-ISO 8601 with microseconds, sortable as text), ``remote_addr``.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-from datetime import datetime, timezone
+from flask import request
+from flask_login import current_user
 
-from kg.store import GraphStore
-
-LABEL = "AuditEvent"
-DETAILS_MAX = 2000
-ACTION_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def record_event(store: GraphStore, actor: str, action: str, target_id: str | None = "", details: str = "",
-                 *, remote: str = "") -> str:
-    """Write one audit event; returns its id."""
-    if not isinstance(action, str) or not ACTION_RE.match(action):
-        raise ValueError(f"bad audit action {action!r} (lower-case words joined by . _ -)")
-    at = _now()
-    event_id = f"audit.{at.strftime('%Y%m%dT%H%M%S%fZ')}.{secrets.token_hex(4)}"
-    store.upsert_nodes(LABEL, [{"id": event_id, "properties": {
-        "action": action, "actor": str(actor or "anonymous")[:200], "target": str(target_id or "")[:200],
-        "details": str(details or "")[:DETAILS_MAX], "at": at.isoformat().replace("+00:00", "Z"),
-        "remote_addr": str(remote or "")[:64]}}])
-    return event_id
+from kg.audit import record_event
+from web.extensions import get_store
 
 
 def record(action: str, target_id: str | None = "", details: str = "") -> str:
-    """Record a write done in the current request by the current user (or ``anonymous``)."""
-    from flask_login import current_user
-
-    from web.extensions import get_store
-    from web.security import remote_address
-
     actor = current_user.id if current_user.is_authenticated else "anonymous"
-    return record_event(get_store(), actor, action, target_id, details, remote=remote_address())
+    return record_event(get_store(), actor, action, target_id, details, remote=(request.remote_addr or "")[:64])
 
 
-def events(store: GraphStore, *, actor: str | None = None, action: str | None = None,
-           skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-    """A page of events, newest first, optionally for one actor and/or action; and the total."""
-    params = {"actor": actor or None, "action": action or None}
-    rows = store.run_read("audit_events_page", skip=int(skip), limit=int(limit), **params)
-    total = store.run_read("audit_events_count", **params)
-    return [dict(r) for r in rows], (int(total[0]["n"]) if total else 0)
-
-
-__all__ = ["record", "record_event", "events"]
+__all__ = ["record"]

@@ -6,6 +6,8 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from web.i18n import _l
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (one per choice)."""
@@ -28,7 +30,7 @@ class AtLeastOneChecked:
     def __call__(self, form, field):
         if not field.data:
             field.errors[:] = []
-            raise StopValidation(self.message or field.gettext("Please choose at least one option."))
+            raise StopValidation(self.message or str(_l("请至少选择一项")))
 
 
 def safe_next(target: str | None) -> str | None:

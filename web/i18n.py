@@ -3,8 +3,8 @@
 UI text is written in Simplified Chinese and wrapped in ``_()`` (templates, code) or ``_l()``
 (lazy, for forms and module-level text).  English lives in ``web/translations/en/LC_MESSAGES/``:
 ``messages.po`` plus any other ``*.po`` there (one per area, e.g. ``search.po``, so areas do not
-edit one file); all of them are compiled into ``messages.mo`` when the app starts and a ``.po``
-is newer than the ``.mo`` — no manual step.
+edit one file); all of them are compiled into the committed ``messages.mo`` with
+``python -m web.i18n`` (a test fails when the ``.mo`` does not match the ``.po`` files).
 
 The locale is chosen by ``?lang=`` (kept in the session), then the signed-in user's setting, then
 the browser's Accept-Language; the default is ``zh_Hans_CN``.
@@ -78,36 +78,39 @@ _ = gettext
 _l = lazy_gettext
 
 
-def compile_catalogs(source: Path = TRANSLATIONS, target: Path | None = None) -> Path:
-    """Compile ``<lang>/LC_MESSAGES/*.po`` into one ``messages.mo`` per language when missing or
-    older than a ``.po``.  Returns the translations folder to use: ``source`` itself, or
-    ``target`` (a temporary folder) when ``source`` cannot be written."""
-    target = target or source
+def merged_catalog(lang_dir: Path) -> Catalog:
+    """Every translated, non-fuzzy message of ``<lang>/LC_MESSAGES/*.po`` in one catalog."""
+    catalog = Catalog(locale=lang_dir.name)
+    for po in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            part = read_po(f, locale=lang_dir.name)
+        for message in part:
+            if message.id and message.string and not message.fuzzy:
+                catalog[message.id] = message
+    return catalog
+
+
+def compile_catalogs(source: Path = TRANSLATIONS) -> list[Path]:
+    """Compile ``<lang>/LC_MESSAGES/*.po`` into one ``messages.mo`` per language (a build step:
+    ``python -m web.i18n``); returns the files written."""
+    written = []
     for lang_dir in sorted(p for p in source.iterdir() if p.is_dir()) if source.is_dir() else []:
-        pos = sorted((lang_dir / "LC_MESSAGES").glob("*.po"))
-        if not pos:
+        if not any((lang_dir / "LC_MESSAGES").glob("*.po")):
             continue
-        mo = target / lang_dir.name / "LC_MESSAGES" / "messages.mo"
-        newest = max(p.stat().st_mtime for p in pos)
-        if mo.is_file() and mo.stat().st_mtime >= newest:
-            continue
-        catalog = Catalog(locale=lang_dir.name)
-        for po in pos:
-            with po.open("rb") as f:
-                part = read_po(f, locale=lang_dir.name)
-            for message in part:
-                if message.id and message.string and not message.fuzzy:
-                    catalog[message.id] = message
+        catalog = merged_catalog(lang_dir)
+        mo = lang_dir / "LC_MESSAGES" / "messages.mo"
         mo.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".mo.tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 write_mo(f, catalog)
+            os.chmod(tmp, 0o644)
             os.replace(tmp, mo)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    return target
+        written.append(mo)
+    return written
 
 
 def _select_locale() -> str:
@@ -224,15 +227,9 @@ def _template_gettext():
 
 
 def init_i18n(app: Flask) -> None:
-    folder = TRANSLATIONS
-    try:
-        compile_catalogs(TRANSLATIONS)
-    except OSError as exc:  # an installed, read-only package: compile into a temporary folder
-        log.warning("cannot write compiled translations next to the sources (%s); using a temporary folder", exc)
-        folder = compile_catalogs(TRANSLATIONS, Path(tempfile.mkdtemp(prefix="cem-translations-")))
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(folder)
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.extensions["cem_settings"].timezone
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=_select_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
@@ -242,6 +239,11 @@ def init_i18n(app: Flask) -> None:
     app.context_processor(_template_gettext)
     app.jinja_env.globals.update(display_name=display_name, current_lang=current_lang, html_lang=html_lang, lang_url=lang_url,
                                  LOCALES=LOCALES)
+
+
+if __name__ == "__main__":  # the build step for translations
+    for path in compile_catalogs():
+        print(f"compiled {path}")
 
 
 __all__ = ["_", "_l", "gettext", "lazy_gettext", "ngettext", "refresh", "translations", "compile_catalogs",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from kg.access import rule_for
 from kg.store.base import GraphStore
 
 LIMIT = 8
@@ -66,9 +67,13 @@ def duty_context(store: GraphStore, duty_id: str) -> dict | None:
 
 
 def neighbour_context(store: GraphStore, node_id: str) -> dict:
+    """The node's neighbours grouped by relationship and direction, leaving out sources and
+    every label the access policy keeps private (accounts, trainees' records …).  Readers still
+    pass the answer through their viewer's ``Access.prune``, which applies the full policy."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for n in store.neighbours(node_id, depth=1, limit=120):
-        if n["label"] in (None, "Source"):
+        rule = rule_for(n["label"])
+        if n["label"] in (None, "Source") or rule is None or rule.private:
             continue
         rel = n["path"][0]
         direction = "out" if rel["start"] == node_id else "in"

@@ -276,7 +276,9 @@ class WorkerEmbedder(Embedder):
 
 
 def _model_name(name: str | None) -> str:
-    return (name or os.environ.get("CEM_EMBEDDING_MODEL") or DEFAULT_MODEL).strip()
+    from kg.settings import get_settings
+
+    return (name or get_settings().embedding_model or DEFAULT_MODEL).strip()
 
 
 def load_local(name: str) -> LocalEmbedder:
@@ -330,7 +332,9 @@ def load_embedder(name: str | None = None) -> Embedder:
     with _load_lock:
         embedder = _loaded.get(name)
         if embedder is None:
-            inline = os.environ.get("CEM_EMBEDDING_PROCESS", "").lower() == "inline"
+            from kg.settings import get_settings
+
+            inline = get_settings().embedding_process == "inline"
             embedder = load_local(name) if inline else WorkerEmbedder(name)
             _loaded[name] = embedder
             logger.info("search: embedding model %s — %s, %d dimensions", embedder.model_id,
@@ -382,11 +386,7 @@ class VectorCache:
 
 
 def default_cache() -> VectorCache:
-    value = os.environ.get("CEM_EMBEDDING_CACHE")
-    if value and value.lower() in ("off", "none", "0", "no"):
-        return VectorCache(None)
-    if value:
-        return VectorCache(value)
-    from kg.config import data_dir
+    """The vector cache the settings name (``CEM_EMBEDDING_CACHE``; off when set to ``off``)."""
+    from kg.settings import get_settings
 
-    return VectorCache(data_dir() / "embedding-cache.sqlite")
+    return VectorCache(get_settings().embedding_cache_path)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from kg.search.embedder import Embedder, load_embedder
 from kg.search.text import SEARCH_LABELS, language, query_terms, query_text
+from kg.errors import Invalid
 from kg.store.base import GraphStore, StoreError
 
 METHODS = ("hybrid", "dense", "keyword")
@@ -31,7 +32,7 @@ LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预�
                "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标"}
 
 
-class SearchError(ValueError):
+class SearchError(Invalid):
     """A search request is unusable (unknown filter value, empty query ...)."""
 
 

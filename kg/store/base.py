@@ -45,6 +45,10 @@ class ConstraintViolation(StoreError):
     """A write would break a constraint (an id used by another label, a duplicate key ...)."""
 
 
+class QueryTimeout(StoreError):
+    """A read ran past its time budget and was stopped (ask for less)."""
+
+
 class NotFound(StoreError):
     """A node named by a write does not exist."""
 
@@ -144,8 +148,9 @@ class GraphStore(ABC):
 
     # --- backend primitives ----------------------------------------------------------
     @abstractmethod
-    def _read(self, query: str, params: dict) -> list[dict]:
-        """Run one read statement in a read transaction."""
+    def _read(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
+        """Run one read statement in a read transaction (stopped with ``QueryTimeout`` after
+        ``timeout`` seconds when given)."""
 
     @abstractmethod
     def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
@@ -190,9 +195,19 @@ class GraphStore(ABC):
         """Run a named read query with parameters."""
         return self._read(query_text(self.backend, name), params)
 
+    def run_read_for(self, name: str, label: str, **params) -> list[dict]:
+        """Run a named read query whose text names a label (``__LABEL__``); the label is checked
+        against the schema before it is placed into the query."""
+        return self._read(self._template(name, label=self.schema.label(label).name), params)
+
     def run_write(self, name: str, **params) -> list[dict]:
         """Run a named write query with parameters in one transaction."""
         return self._write([(query_text(self.backend, name), params)])[0]
+
+    def run_writes(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
+        """Run several named write queries in one transaction (all or nothing); one result per
+        query, in order."""
+        return self._write([(query_text(self.backend, name), params) for name, params in statements])
 
     # --- nodes --------------------------------------------------------------------------
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
@@ -323,14 +338,17 @@ class GraphStore(ABC):
         return bool(rows and rows[0]["deleted"])
 
     def neighbours(self, node_id: str, *, depth: int = 1, rel_types: Iterable[str] | None = None,
-                   labels: Iterable[str] | None = None, limit: int = 200) -> list[dict]:
-        """Nodes within ``depth`` hops (1..3), each with its distance and the path to it."""
+                   labels: Iterable[str] | None = None, limit: int = 200,
+                   timeout: float | None = None) -> list[dict]:
+        """Nodes within ``depth`` hops (1..3), each with its distance and the path to it (a
+        ``QueryTimeout`` after ``timeout`` seconds when given)."""
         if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
             raise InvalidRecord(f"depth must be 1 to {MAX_DEPTH}")
         types = [self.schema.relationship(t).name for t in rel_types] if rel_types else None
         wanted = [self.schema.label(l).name for l in labels] if labels else None
         query = self._template("neighbours", depth=str(depth))
-        rows = self._read(query, {"id": node_id, "types": types, "labels": wanted, "limit": int(limit)})
+        rows = self._read(query, {"id": node_id, "types": types, "labels": wanted, "limit": int(limit)},
+                          timeout=timeout)
         out, seen = [], set()
         for row in rows:
             if row["id"] in seen:
@@ -414,6 +432,6 @@ def dumps_record(record: dict) -> str:
 
 
 __all__ = [
-    "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "NotFound",
+    "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "NotFound", "QueryTimeout",
     "InvalidRecord", "SchemaError", "dumps_record", "query_text",
 ]

@@ -8,13 +8,14 @@ so a killed process loses no committed batch; ``close()`` checkpoints the file.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 import kglite
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable,
+from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
                            query_text)
 
 kglite.set_query_warning_policy("silent")
@@ -39,6 +40,16 @@ class EmbeddedStore(GraphStore):
         except kglite.KgError as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
         self._closed = False
+        self._restrict_files()
+
+    def _restrict_files(self) -> None:
+        """The store's files (graph, log, lease) readable and writable by this user only."""
+        try:
+            for entry in os.scandir(self.path.parent):
+                if entry.name.startswith(self.path.name) and entry.is_file() and entry.stat().st_mode & 0o077:
+                    os.chmod(entry.path, 0o600)
+        except OSError:
+            pass
 
     @property
     def location(self) -> str:
@@ -54,11 +65,15 @@ class EmbeddedStore(GraphStore):
         if self._closed:
             raise StoreUnavailable("the embedded store is closed")
 
-    def _read(self, query: str, params: dict) -> list[dict]:
+    def _read(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
         with self._lock:
             self._check_open()
             try:
-                return self.graph.cypher(query, params=params).to_list()
+                if timeout is None:
+                    return self.graph.cypher(query, params=params).to_list()
+                return self.graph.cypher(query, params=params, timeout_ms=max(1, int(timeout * 1000))).to_list()
+            except kglite.CypherTimeoutError as exc:
+                raise QueryTimeout(f"embedded store: the query ran past {timeout} s") from exc
             except kglite.KgError as exc:
                 raise self._translate(exc) from exc
 
@@ -88,6 +103,7 @@ class EmbeddedStore(GraphStore):
                     self.graph.cypher(f"CREATE INDEX IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
                     ensured.append(f"index {label}.{prop}")
             self.graph.save()
+        self._restrict_files()
         return ensured
 
     # --- search support ---------------------------------------------------------------
@@ -146,6 +162,7 @@ class EmbeddedStore(GraphStore):
                 except (kglite.KgError, ValueError):
                     continue  # no node of this label carries search terms yet
             self.graph.save()
+            self._restrict_files()
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
         vector = [float(x) for x in vector]
@@ -207,6 +224,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._check_open()
             self.graph.save()
+            self._restrict_files()
 
     def health(self) -> Health:
         try:
@@ -221,6 +239,7 @@ class EmbeddedStore(GraphStore):
                 return
             try:
                 self.graph.save()
+                self._restrict_files()
             finally:
                 self.graph.close()
                 self._closed = True

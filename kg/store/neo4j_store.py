@@ -12,10 +12,10 @@ import re
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import ClientError, ConstraintError, Neo4jError, ServiceUnavailable, AuthError
+from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, StoreError, StoreUnavailable,
+from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
                            query_text)
 
 BASE_LABEL = "Node"
@@ -33,6 +33,19 @@ def _plain(value):
     if hasattr(value, "iso_format"):
         return value.iso_format()
     return value
+
+
+def try_later(exc: BaseException) -> bool:
+    """Whether a driver error means the request may succeed if tried again later."""
+    if isinstance(exc, AuthError):
+        return True  # the server refuses this app's credentials: nothing a user can fix
+    if isinstance(exc, (DriverError, OSError)):
+        return True  # ServiceUnavailable, SessionExpired, connection and pool errors, IncompleteCommit …
+    retryable = getattr(exc, "is_retryable", None)
+    if callable(retryable) and retryable():
+        return True  # TransientError, NotALeader, ForbiddenOnReadOnlyDatabase …
+    return isinstance(exc, Neo4jError) and (exc.code or "").startswith(("Neo.TransientError.",
+                                                                         "Neo.ClientError.Cluster."))
 
 
 class Neo4jStore(GraphStore):
@@ -65,21 +78,26 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def _translate(exc: Exception) -> StoreError:
+        """Driver errors as store errors: everything that means "try again later" (the server
+        is down or restarting, the session expired, a leader changed, a transient failure that
+        outlasted the driver's retries, an unknown commit outcome) is ``StoreUnavailable``."""
         if isinstance(exc, ConstraintError):
             return ConstraintViolation(exc.message or str(exc))
-        if isinstance(exc, (ServiceUnavailable, AuthError)):
-            return StoreUnavailable(f"Neo4j: {exc}")
+        if try_later(exc):
+            return StoreUnavailable(f"Neo4j: {getattr(exc, 'message', None) or exc}")
         return StoreError(f"Neo4j: {getattr(exc, 'message', None) or exc}")
 
-    def _read(self, query: str, params: dict) -> list[dict]:
+    def _read(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
         def work(tx):
             return [{k: _plain(v) for k, v in record.items()} for record in tx.run(query, params)]
+        if timeout is not None:
+            work = neo4j.unit_of_work(timeout=timeout)(work)
         try:
             with self._session() as session:
                 return session.execute_read(work)
-        except Neo4jError as exc:
-            raise self._translate(exc) from exc
-        except ServiceUnavailable as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
+            if timeout is not None and "TransactionTimedOut" in (getattr(exc, "code", None) or ""):
+                raise QueryTimeout(f"Neo4j: the query ran past {timeout} s") from exc
             raise self._translate(exc) from exc
 
     def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
@@ -91,9 +109,7 @@ class Neo4jStore(GraphStore):
         try:
             with self._session() as session:
                 return session.execute_write(work)
-        except Neo4jError as exc:
-            raise self._translate(exc) from exc
-        except ServiceUnavailable as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _schema_statements(self) -> list[tuple[str, str]]:
@@ -122,9 +138,7 @@ class Neo4jStore(GraphStore):
                     session.run(statement).consume()  # schema commands run in auto-commit transactions
                     ensured.append(what)
                 session.run("CALL db.awaitIndexes(300)").consume()
-        except Neo4jError as exc:
-            raise self._translate(exc) from exc
-        except ServiceUnavailable as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
         return ensured
 
@@ -172,7 +186,7 @@ class Neo4jStore(GraphStore):
         try:
             with self._session() as session:
                 session.run("CALL db.awaitIndexes(300)").consume()
-        except (Neo4jError, ServiceUnavailable) as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _hits(self, rows, k: int) -> list[dict]:
@@ -226,7 +240,7 @@ class Neo4jStore(GraphStore):
             self.driver.verify_connectivity()
             self._read("RETURN 1 AS ok", {})
             return Health(self.kind, self.location, True)
-        except (StoreError, Neo4jError, ServiceUnavailable, OSError) as exc:
+        except (StoreError, Neo4jError, DriverError, OSError) as exc:
             return Health(self.kind, self.location, False, str(exc))
 
     def close(self) -> None:

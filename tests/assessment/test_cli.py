@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assessments import workflow as wf
 from kg.cli import main
-from kg.config import store_config
+from kg.settings import load_settings
 from kg.store import open_store
 from tests.assessment.helpers import add_area, load_all_with_training_stand_ins, load_checklists
 
@@ -22,7 +22,7 @@ def run(env, *args):
 
 @pytest.fixture
 def cli_env(store_env):
-    with open_store(store_config(env=store_env)) as s:
+    with open_store(load_settings(store_env)) as s:
         s.init_schema()
         load_checklists(s)
     return store_env
@@ -68,7 +68,7 @@ def test_score_from_content_needs_no_store(tmp_path):
 
 
 def test_gaps_export_reminders_readiness(store_env, tmp_path):
-    with open_store(store_config(env=store_env)) as s:
+    with open_store(load_settings(store_env)) as s:
         s.init_schema()
         load_all_with_training_stand_ins(s)
         add_area(s)

@@ -15,19 +15,13 @@ from tests.assessment.test_evidence import PDF
 from tests.assessment.test_workflow import full_answers
 from tests.assessment.web_fixtures import PASSWORD, make_app, page, seed, signed_in, token_and_version
 from tests.web.platform_fixtures import fast_hasher
-from web import accounts
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
+from kg import accounts
 
 
 @pytest.fixture
 def app(store, tmp_path):
     seed(store)
-    return make_app(store, UPLOAD_DIR=str(tmp_path))
+    return make_app(store, data_dir=str(tmp_path))
 
 
 def open_one(app, store, username="comm-a", standard="standard.demo-community-2020"):

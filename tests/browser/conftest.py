@@ -12,18 +12,13 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.web.platform_fixtures import fast_hasher, make_app, seed_graph, seed_users
-from web import accounts
+from kg import accounts
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
 
 
 @pytest.fixture(scope="module")

@@ -68,15 +68,15 @@ def engine(indexed_store, embedder):
 
 
 @pytest.fixture
-def search_app(indexed_store, engine, monkeypatch):
+def search_app(indexed_store, engine):
     """The web app over an indexed store, with one account per role and the session's model."""
-    from tests.web.platform_fixtures import fast_hasher, make_app, seed_users
-    from web import accounts
+    from tests.web.platform_fixtures import make_app, seed_users
 
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
-    indexed_store.upsert_nodes("Community", [{"id": "community.a", "properties": {"name": "甲社区"}},
-                                             {"id": "community.b", "properties": {"name": "乙社区"}}])
+    indexed_store.upsert_nodes("Organization", [{"id": "org.street", "properties": {
+        "name": "某街道办事处", "name_en": "Street office", "kind": "government"}}])
+    indexed_store.upsert_nodes("Community", [
+        {"id": "community.a", "properties": {"name": "甲社区", "area": "org.street"}},
+        {"id": "community.b", "properties": {"name": "乙社区", "area": "org.street"}}])
     seed_users(indexed_store)
     app = make_app(indexed_store)
     app.extensions["cem_search"] = engine

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from curricula import certificates
 from curricula.clock import SystemClock
 from kg.cli import main
-from kg.config import store_config
+from kg.settings import load_settings
 from kg.store import open_store
 from tests.training.factory import COURSE, FINAL, SKILLS, complete_modules, load_training_content, make_user, \
     take_quiz, write_training_content
@@ -58,7 +58,7 @@ def test_bundled_bank_passes_its_rules():
 
 
 def test_course_list_and_expiring_certificates(store_env, tmp_path):
-    with open_store(store_config(env=store_env)) as store:
+    with open_store(load_settings(store_env)) as store:
         store.init_schema()
         load_training_content(store, tmp_path / "content")
         user = make_user(store, "dan", display_name="丁学员")

@@ -11,23 +11,17 @@ import pytest
 from tests.training.factory import COURSE, FINAL, check_id, load_training_content, unit_id
 from tests.training.webflow import Browser, create_account, training_app
 from tests.web.platform_fixtures import fast_hasher
-from web import accounts
+from kg import accounts
 from curricula.clock import FixedClock
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 MAIN = re.compile(r'<main id="main"[^>]*>(.*)</main>', re.S)
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
-
-
 @pytest.fixture
 def alice(store, tmp_path):
     load_training_content(store, tmp_path / "content")
-    app = training_app(store, TRAINING_CLOCK=FixedClock("2025-03-01T08:00:00Z"))
+    app = training_app(store, clock=FixedClock("2025-03-01T08:00:00Z"))
     create_account(store, "alice", display_name="李爱丽")
     browser = Browser(app, store, "alice")
     assert browser.get("/training/?lang=en").status_code == 200  # the choice is kept in the session

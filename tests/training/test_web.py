@@ -13,20 +13,14 @@ from curricula.clock import FixedClock
 from tests.training.factory import COURSE, FINAL, SKILLS, check_id, load_training_content, unit_id
 from tests.training.webflow import Browser, create_account, training_app
 from tests.web.platform_fixtures import fast_hasher
-from web import accounts
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
+from kg import accounts
 
 
 @pytest.fixture
 def site(store, tmp_path):
     load_training_content(store, tmp_path / "content")
     clock = FixedClock("2025-03-01T08:00:00Z")
-    app = training_app(store, TRAINING_CLOCK=clock)
+    app = training_app(store, clock=clock)
     create_account(store, "alice", display_name="李爱丽")
     create_account(store, "ivan", ("instructor",), display_name="王教员")
     create_account(store, "root", ("admin",))

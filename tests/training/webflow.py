@@ -8,7 +8,7 @@ import re
 from curricula.attempts import get_attempt
 from tests.training.factory import right_choice, wrong_choice
 from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app
-from web import accounts
+from kg import accounts
 
 ATTEMPT_RE = re.compile(r"/training/attempts/([^/?#]+)")
 QUESTION_RE = re.compile(r'name="question" type="hidden" value="([^"]+)"')
@@ -25,15 +25,27 @@ class Browser:
     def __init__(self, app, store, username: str):
         self.app, self.store, self.username = app, store, username
         self.client = app.test_client()
-        response = login(self.client, username)
+        self.sign_in()
+
+    def sign_in(self) -> None:
+        response = login(self.client, self.username)
         assert response.status_code == 302, response.get_data(as_text=True)[:300]
         self.token = csrf_token(self.client, "/account")
 
+    def _again_if_signed_out(self, send):
+        """A person whose sign-in ended (months passed in the journey) signs in again."""
+        response = send()
+        if response.status_code == 302 and response.headers.get("Location", "").startswith("/login"):
+            self.sign_in()
+            response = send()
+        return response
+
     def get(self, url: str, **kw):
-        return self.client.get(url, **kw)
+        return self._again_if_signed_out(lambda: self.client.get(url, **kw))
 
     def post(self, url: str, data: dict | None = None, **kw):
-        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kw)
+        return self._again_if_signed_out(
+            lambda: self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kw))
 
     def start(self, quiz: str, course: str = "") -> str:
         response = self.post(f"/training/quizzes/{quiz}/start", {"course": course})

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.platform_fixtures import fast_hasher, login, make_app, seed_graph, seed_users
-from web import accounts
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
+from kg import accounts
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.web.platform_fixtures import PASSWORD, csrf_token, login
-from web import accounts, audit
+from kg import accounts, audit
 
 
 def test_admin_creates_a_user_and_it_is_audited(as_user, seeded, app):
@@ -47,9 +47,10 @@ def test_roles_disable_and_password_reset(as_user, seeded, app):
     admin = as_user("admin")
     victim = as_user("trainee")
     token = csrf_token(admin, "/admin/users/trainee")
-    assert admin.post("/admin/users/trainee/roles", data={"csrf_token": token, "roles": ["reviewer"],
+    assert victim.get("/node/question.q1").status_code == 404  # quiz keys: instructors and admins
+    assert admin.post("/admin/users/trainee/roles", data={"csrf_token": token, "roles": ["instructor"],
                                                           "community": ""}).status_code == 302
-    assert accounts.get_user(seeded, "trainee").roles == ("reviewer",)
+    assert accounts.get_user(seeded, "trainee").roles == ("instructor",)
     assert victim.get("/node/question.q1").status_code == 200  # the new role applies at once
     assert admin.post("/admin/users/trainee/active", data={"csrf_token": token}).status_code == 302
     assert not accounts.get_user(seeded, "trainee").active

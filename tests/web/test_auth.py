@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app
-from web import accounts, audit
+from kg import accounts, audit
 
 
 def test_sign_in_and_out(client, seeded):
@@ -52,7 +54,9 @@ def test_anonymous_is_sent_to_sign_in_and_back(client):
 
 
 def test_sign_in_is_throttled_per_account_and_per_address(seeded):
-    app = make_app(seeded, LOGIN_LIMIT_ACCOUNT=3, LOGIN_LIMIT_ADDRESS=5)
+    """Tries are counted before the password is checked; a right password clears the account's
+    count, not the address's."""
+    app = make_app(seeded, login_limit_account=3, login_limit_address=6)
     client = app.test_client()
     for _ in range(3):
         assert login(client, "trainee", "wrong-password").status_code == 401
@@ -61,25 +65,72 @@ def test_sign_in_is_throttled_per_account_and_per_address(seeded):
     assert login(client, "reviewer", "wrong-password").status_code == 401
     assert login(client, "reviewer", "wrong-password").status_code == 401
     assert login(client, "admin").status_code == 429  # this address has used up its tries
-    app.extensions["cem_login_throttle"].reset()
+    app.extensions["cem_limiter"].reset()
     assert login(app.test_client(), "trainee").status_code == 302
 
 
-def test_throttle_window_slides():
-    from web.security import LoginThrottle
+def test_parallel_wrong_passwords_reach_the_password_check_at_most_the_limit(seeded, monkeypatch):
+    import threading
 
-    throttle = LoginThrottle(per_account=2, per_address=10, window=0.2)
-    throttle.failed("u", "a")
-    throttle.failed("u", "a")
-    assert throttle.retry_after("u", "a") >= 1
-    assert throttle.retry_after("v", "a") == 0
-    import time
+    from kg.accounts import passwords
 
-    time.sleep(0.25)
-    assert throttle.retry_after("u", "a") == 0
-    throttle.failed("u", "a")
-    throttle.succeeded("u")
-    assert throttle.retry_after("u", "a") == 0
+    app = make_app(seeded, login_limit_account=5, login_limit_address=1000)
+    checks = []
+    real_verify = passwords.verify
+    monkeypatch.setattr(passwords, "verify", lambda h, p: checks.append(1) or real_verify(h, p))
+    clients = [app.test_client() for _ in range(20)]
+    tokens = [csrf_token(c, "/login") for c in clients]
+    statuses, barrier = [], threading.Barrier(20)
+
+    def attempt(c, token):
+        barrier.wait()
+        statuses.append(c.post("/login", data={"csrf_token": token, "username": "trainee",
+                                               "password": "wrong-password"}).status_code)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(clients, tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(checks) <= 5, len(checks)
+    assert statuses.count(401) == len(checks) and statuses.count(429) == 20 - len(checks)
+
+
+def test_the_count_is_shared_by_every_worker(seeded):
+    """Two apps on one store (two workers) share one count."""
+    first, second = make_app(seeded, login_limit_account=3), make_app(seeded, login_limit_account=3)
+    for _ in range(3):
+        assert login(first.test_client(), "trainee", "wrong-password").status_code == 401
+    assert login(second.test_client(), "trainee").status_code == 429
+
+
+def test_behind_a_proxy_one_address_does_not_lock_out_the_others(seeded):
+    app = make_app(seeded, trusted_proxies=1, login_limit_address=3, login_limit_account=1000)
+
+    def try_from(address, username, password="wrong-password"):
+        client = app.test_client()
+        token = csrf_token(client, "/login")
+        return client.post("/login", data={"csrf_token": token, "username": username, "password": password},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    for _ in range(3):
+        assert try_from("203.0.113.7", "trainee") == 401
+    assert try_from("203.0.113.7", "reviewer") == 429
+    assert try_from("198.51.100.20", "reviewer", PASSWORD) == 302  # another client behind the same proxy
+
+
+def test_rate_counters_start_a_new_window(seeded):
+    from kg.ratelimit import GraphStoreStorage
+
+    clock = [1000.0]
+    storage = GraphStoreStorage(store=seeded, clock=lambda: clock[0])
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("k") == 3 and storage.get_expiry("k") == 1060.0
+    clock[0] = 1061.0
+    assert storage.get("k") == 0 and storage.incr("k", 60) == 1
+    storage.clear("k")
+    assert storage.get("k") == 0
+    assert storage.check()
 
 
 def test_password_change_ends_other_sessions(app, as_user):
@@ -113,7 +164,7 @@ def test_profile_sets_name_and_language(as_user, seeded):
 def test_self_registration_only_when_enabled(seeded):
     closed = make_app(seeded).test_client()
     assert closed.get("/register").status_code == 404
-    app = make_app(seeded, SELF_REGISTRATION=True)
+    app = make_app(seeded, self_registration=True)
     c = app.test_client()
     token = csrf_token(c, "/register")
     response = c.post("/register", data={"csrf_token": token, "username": "newbie", "display_name": "新学员",
@@ -137,16 +188,32 @@ def test_post_without_csrf_token_is_refused(app, as_user, seeded):
 
 
 def test_api_tokens_from_the_account_page(as_user, client):
-    c = as_user("reviewer")
-    page = c.post("/account/tokens", data={"csrf_token": csrf_token(c, "/account")}).get_data(as_text=True)
     import re
 
-    token = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
-    assert client.get("/api/v1/nodes/hazard.rainstorm", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    c = as_user("reviewer")
+    issued = []
+    for name in ("夜间导出", "dashboard"):
+        page = c.post("/account/tokens", data={"csrf_token": csrf_token(c, "/account"), "name": name,
+                                               "days": "30"}).get_data(as_text=True)
+        issued.append(re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1))
+        assert 'data-copy="#new-token"' in page and name in page
+    first, second = issued
+
+    def api(token):
+        return client.get("/api/v1/nodes/hazard.rainstorm", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert api(first) == 200 and api(second) == 200
     # tokens work only for the API, never for pages
-    assert client.get("/graph/", headers={"Authorization": f"Bearer {token}"}).status_code == 302
-    c.post("/account/tokens/revoke", data={"csrf_token": csrf_token(c, "/account")})
-    assert client.get("/api/v1/nodes/hazard.rainstorm", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert client.get("/graph/", headers={"Authorization": f"Bearer {first}"}).status_code == 302
+    page = c.get("/account").get_data(as_text=True)
+    token_id = "token." + first.split(".", 1)[0].removeprefix("cem_")
+    assert f'value="{token_id}"' in page and first.split(".", 1)[1] not in page  # the secret is never shown again
+    c.post("/account/tokens/revoke", data={"csrf_token": csrf_token(c, "/account"), "token": token_id})
+    assert api(first) == 401 and api(second) == 200  # one at a time
+    assert c.post("/account/tokens", data={"csrf_token": csrf_token(c, "/account"), "name": "",
+                                           "days": "30"}).status_code == 400
+    c.post("/account/tokens/revoke-all", data={"csrf_token": csrf_token(c, "/account")})
+    assert api(second) == 401
 
 
 def test_security_headers_and_cookie_flags(client):
@@ -175,13 +242,42 @@ def test_session_cookie_is_secure_over_https(app):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_secret_key_is_kept_in_the_data_dir(tmp_path, monkeypatch, store):
-    from web.security import secret_key_from_data_dir
+def test_secret_key_is_kept_in_the_data_dir(tmp_path, store):
+    from kg.settings import Settings, SettingsError, secret_key
 
-    monkeypatch.setenv("CEM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CEM_SECRET_KEY", raising=False)
-    first = secret_key_from_data_dir()
-    assert len(first) >= 32 and secret_key_from_data_dir() == first
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-    app = make_app(store, SECRET_KEY=None, TESTING=False)
-    assert app.config["SECRET_KEY"] == first
+    settings = Settings.of(data_dir=tmp_path / "data")
+    first = secret_key(settings)
+    assert len(first) >= 32 and secret_key(settings) == first
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "data").stat().st_mode & 0o077 == 0
+    from web import create_app
+
+    assert create_app(settings, store=store).config["SECRET_KEY"] == first
+    (tmp_path / "data" / "secret_key").write_text("too-short")
+    with pytest.raises(SettingsError, match="at least 32"):
+        create_app(settings, store=store)
+
+
+def test_sign_out_ends_the_session_on_the_server(app, seeded):
+    """A copy of the session cookie taken before sign-out no longer signs anybody in."""
+    browser = app.test_client()
+    assert login(browser, "trainee").status_code == 302
+    cookie = browser.get_cookie("cem_session").value
+    assert browser.get("/account").status_code == 200
+    browser.post("/logout", data={"csrf_token": csrf_token(browser, "/account")})
+    thief = app.test_client()
+    thief.set_cookie("cem_session", cookie)
+    assert thief.get("/account").status_code == 302  # sent to sign in
+    assert seeded.run_read("accounts_sessions_of_user_count", user="user.trainee")[0]["n"] == 0
+
+
+def test_sessions_expire_with_the_session_lifetime(seeded):
+    from curricula.clock import FixedClock
+
+    clock = FixedClock("2026-01-01T08:00:00Z")
+    app = make_app(seeded, clock=clock, session_hours=1)
+    browser = app.test_client()
+    assert login(browser, "trainee").status_code == 302
+    assert browser.get("/account").status_code == 200
+    clock.advance(minutes=61)
+    assert browser.get("/account").status_code == 302

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.web.platform_fixtures import csrf_token, login, make_app
-from web import accounts
+from kg import accounts
 
 SCRIPT = "<script>alert('x')</script>"
 #: Pages to read forms from, beyond every GET route without arguments.
@@ -91,7 +91,7 @@ def form_data(draw, fields: dict):
 
 
 def test_random_data_at_every_form(seeded):
-    app = make_app(seeded, SELF_REGISTRATION=True, LOGIN_LIMIT_ACCOUNT=10_000, LOGIN_LIMIT_ADDRESS=10_000)
+    app = make_app(seeded, self_registration=True, login_limit_account=10_000, login_limit_address=10_000)
     admin = app.test_client()
     assert login(admin, "admin").status_code == 302
     anonymous = app.test_client()

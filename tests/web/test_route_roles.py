@@ -63,7 +63,7 @@ def test_non_public_routes_refuse_anonymous_and_wrong_roles(app):
         roles = mark[1]
         if not roles:
             continue
-        for username, (user_roles, _) in USERS.items():
+        for username, (user_roles, _community, _organization) in USERS.items():
             if "admin" in user_roles or set(user_roles) & set(roles):
                 continue
             if username not in clients:

@@ -5,7 +5,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from web.accounts import DISPLAY_NAME_MAX, ROLES
+from kg.accounts import DISPLAY_NAME_MAX, ROLES
 from web.auth.forms import LOCALE_CHOICES, new_password_fields, username_field
 from web.forms import AtLeastOneChecked, MultiCheckboxField
 from web.i18n import _l

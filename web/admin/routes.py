@@ -7,7 +7,9 @@ import math
 from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms.fields import SelectChoice
 
-from web import accounts, audit
+from kg import accounts
+from kg.audit import events as audit_events
+from web import audit
 from web.admin import bp
 from web.admin.forms import ActiveForm, AuditFilterForm, ResetPasswordForm, RolesForm, UserCreateForm
 from web.extensions import get_store
@@ -134,7 +136,7 @@ def audit_log():
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, events=[], page=1, pages=1, total=0, args={}), 400
     args = {k: v for k, v in (("actor", form.actor.data), ("action", form.action.data)) if v}
-    events, total = audit.events(get_store(), skip=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE, **args)
+    events, total = audit_events(get_store(), skip=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE, **args)
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
     return render_template("admin/audit.html", form=form, events=events, page=page, pages=pages, total=total,
                            args=args)

@@ -1,15 +1,22 @@
+"""The read-only JSON API (``/api/v1``): what the graph browser shows the same user, through the
+same access policy."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask_login import current_user
 
+from kg import browse
+from kg.store import QueryTimeout
 from web.api import bp
-from web.extensions import get_store
-from web.graph import service
+from web.extensions import get_access
 from web.security import login_required
 from web.shell import int_arg
 
 MAX_QUERY = 100
+#: What one neighbours request may ask for: (depth, result size, seconds) for everybody but admins,
+#: and for admins.  A hub three hops out is most of the graph; the cap keeps one request from
+#: holding the store for seconds while other requests wait.
+NEIGHBOURS_LIMITS = {"user": (2, 200, 1.0), "admin": (3, 500, 5.0)}
 
 
 def _error(code: int, message: str):
@@ -18,48 +25,48 @@ def _error(code: int, message: str):
     return response
 
 
-def _node_json(node: dict) -> dict:
-    return {"id": node["id"], "label": node["label"], "properties": service.public_properties(node["properties"])}
-
-
-def _visible():
-    store = get_store()
-    return store, service.visible_labels(store.schema, current_user)
+def _node_json(access, node: dict) -> dict:
+    return {"id": node["id"], "label": node["label"], "properties": access.public_properties(node["properties"])}
 
 
 @bp.get("/nodes/<node_id>")
 @login_required
 def node(node_id):
-    store, visible = _visible()
-    found = service.get_visible_node(store, node_id, visible)
+    access = get_access()
+    found = access.get(node_id)
     if found is None:
-        return _error(404, f"no node {node_id!r}")
-    return jsonify(_node_json(found))
+        return _error(404, f"no node {node_id[:200]!r}")
+    return jsonify(_node_json(access, found))
 
 
 @bp.get("/nodes/<node_id>/neighbours")
 @login_required
 def neighbours(node_id):
-    store, visible = _visible()
-    depth = int_arg("depth", 1, 1, 3)
-    limit = int_arg("limit", 100, 1, 500)
+    access = get_access()
+    max_depth, max_limit, seconds = NEIGHBOURS_LIMITS["admin" if access.viewer.is_admin else "user"]
+    depth = int_arg("depth", 1, 1, max_depth)
+    limit = int_arg("limit", 100, 1, max_limit)
     types = request.args.getlist("type")
     for t in types:
-        if t not in store.schema.relationships:
+        if t not in access.store.schema.relationships:
             return _error(400, f"unknown relationship type {t[:60]!r}")
-    found = service.get_visible_node(store, node_id, visible)
+    found = access.get(node_id)
     if found is None:
-        return _error(404, f"no node {node_id!r}")
-    rows = store.neighbours(node_id, depth=depth, rel_types=types or None, labels=sorted(visible), limit=limit)
-    labels = {row["id"]: row["label"] for row in rows}
-    through = {rel[k] for row in rows for rel in row["path"] for k in ("start", "end")} - labels.keys() - {node_id}
-    labels.update(store.labels_of(through) if through else {})
+        return _error(404, f"no node {node_id[:200]!r}")
+    try:
+        rows = access.store.neighbours(node_id, depth=depth, rel_types=types or None, labels=sorted(access.labels),
+                                       limit=limit, timeout=seconds)
+    except QueryTimeout:
+        return _error(422, f"the neighbourhood is too large to list within {seconds:g} s: ask for a smaller "
+                           "depth, fewer relationship types or a lower limit")
+    through = {rel[k] for row in rows for rel in row["path"] for k in ("start", "end")} - {node_id}
+    allowed = access.visible_ids(through | {row["id"] for row in rows})
     items = []
     for row in rows:
         passes = {rel[k] for rel in row["path"] for k in ("start", "end")} - {node_id}
-        if any(labels.get(i) not in visible for i in passes):
-            continue  # a path through something this user may not see
-        items.append(dict(_node_json(row), distance=row["distance"],
+        if row["id"] not in allowed or not passes <= allowed:
+            continue  # a record, or a path through something, this user may not see
+        items.append(dict(_node_json(access, row), distance=row["distance"],
                           path=[{"type": r["type"], "start": r["start"], "end": r["end"],
                                  "properties": r["properties"]} for r in row["path"]]))
     return jsonify(id=node_id, depth=depth, neighbours=items)
@@ -68,8 +75,8 @@ def neighbours(node_id):
 @bp.get("/labels/<label>")
 @login_required
 def label(label):
-    store, visible = _visible()
-    if label not in visible:
+    access = get_access()
+    if not access.may_see_label(label):
         return _error(404, f"no label {label[:60]!r}")
     q = request.args.get("q", "")
     value = request.args.get("value", "")
@@ -77,6 +84,6 @@ def label(label):
         return _error(400, "q and value take at most 100 characters")
     skip = int_arg("skip", 0, 0, 1_000_000)
     limit = int_arg("limit", 50, 1, 200)
-    items, total, prop = service.label_slice(store, label, q=q, value=value or None, skip=skip, limit=limit)
+    items, total, prop = browse.label_slice(access, label, q=q, value=value or None, skip=skip, limit=limit)
     return jsonify(label=label, total=total, skip=skip, limit=limit, facet=prop,
                    items=[{"id": i["id"], "label": label, "properties": i["properties"]} for i in items])

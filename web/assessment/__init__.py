@@ -16,10 +16,10 @@ def _raise_upload_limit():
     checking reads the form (so it is put first), and only for the evidence upload view."""
     from flask import request
 
-    from assessments.evidence import MAX_UPLOAD_BYTES
+    from web.extensions import get_settings
 
     if request.endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = MAX_UPLOAD_BYTES + 256 * 1024
+        request.max_content_length = get_settings().upload_max_bytes + 256 * 1024
 
 
 def points(value) -> str:

@@ -18,19 +18,18 @@ from assessments import workflow as wf
 from assessments.checklist import DEFAULT_STANDARD, list_standards, load_checklist
 from assessments.errors import AssessmentError, NotAllowed, NotFound
 from assessments import evidence as ev_engine
-from assessments.evidence import KINDS, MAX_UPLOAD_BYTES, Upload, delete_evidence, evidence_file
+from assessments.evidence import KINDS, Upload, delete_evidence, evidence_file
 from assessments.gap_plan import gap_plan
 from assessments.readiness import readiness
 from assessments.reminders import reminders
 from assessments.reports import (FONT_STACK, answer_text, bar_chart_svg, radar_chart_svg, scores_csv,
                                  trend_chart_svg, trend_points, view_json)
 from assessments.scoring import STATUS_LABELS
-from kg.config import data_dir
 from web import audit
 from web.assessment import bp
 from web.assessment.forms import (AdjustForm, AnswersForm, CommentForm, CommunityForm, DecisionForm,
                                   DeleteEvidenceForm, EvidenceForm, OpenForm, SubmitForm)
-from web.extensions import get_store
+from web.extensions import get_access, get_settings, get_store
 from web.i18n import _
 from web.security import roles_required
 
@@ -43,9 +42,7 @@ def actor() -> wf.Actor:
 
 
 def upload_dir():
-    from flask import current_app
-
-    return current_app.config.get("UPLOAD_DIR") or data_dir()
+    return get_settings().data_dir
 
 
 def _fail(exc: AssessmentError):
@@ -103,20 +100,15 @@ def index():
 
 
 def _community_or_abort(community_id: str) -> dict:
-    store = get_store()
-    a = actor()
+    """The community, if the access policy lets the user reach it (else 403/404)."""
     try:
-        community = wf.get_community(store, community_id)
+        community = wf.get_community(get_store(), community_id)
     except AssessmentError as exc:
         _fail(exc)
         raise
-    if a.is_admin or a.member_of(community_id):
-        return community
-    if a.is_reviewer:
-        areas = wf.reviewer_areas(store, a)
-        if areas is None or community.get("area") in areas:
-            return community
-    abort(403)
+    if not get_access().can_reach_community(community_id, area=community.get("area")):
+        abort(403)
+    return community
 
 
 @bp.get("/assessment/community/<community_id>")
@@ -160,7 +152,7 @@ def open_assessment(community_id):
     try:
         rec = wf.open_assessment(get_store(), actor(), community_id, form.standard.data)
     except AssessmentError as exc:
-        flash(_fail(exc).message, "error")
+        flash(_fail(exc).translated(), "error")
         return redirect(url_for("assessment.community", community_id=community_id))
     audit.record("assessment.open", rec.id, f"community={community_id}")
     flash(_("已开始新的自评，请逐项填写。"), "success")
@@ -188,7 +180,7 @@ def _render_view(view: wf.AssessmentView, *, section=None, status: int = 200, er
         adjust_form=AdjustForm(formdata=None, version=view.record.version),
         decision_form=DecisionForm(formdata=None, version=view.record.version),
         status_labels=STATUS_LABELS, answer_text=answer_text, kinds=KINDS,
-        max_upload_mb=MAX_UPLOAD_BYTES // (1024 * 1024)), status
+        max_upload_mb=get_settings().upload_max_bytes / (1024 * 1024)), status
 
 
 @bp.get("/assessment/<assessment_id>")
@@ -224,8 +216,8 @@ def save(assessment_id):
         if exc.status_code == 409:
             unsaved = [(fresh.checklist.by_id[c].number if c in fresh.checklist.by_id else c, v["answer"])
                        for c, v in raw.items() if v["answer"] or v["note"]]
-            return _render_view(fresh, section=form.section.data, status=409, error=exc.message, unsaved=unsaved)
-        return _render_view(fresh, section=form.section.data, status=exc.status_code, error=exc.message, posted=raw)
+            return _render_view(fresh, section=form.section.data, status=409, error=exc.translated(), unsaved=unsaved)
+        return _render_view(fresh, section=form.section.data, status=exc.status_code, error=exc.translated(), posted=raw)
     if saved.record.version != view_.record.version:
         audit.record("assessment.save", assessment_id,
                      f"version {saved.record.version}; criteria {', '.join(sorted(raw))[:1500]}")
@@ -246,7 +238,7 @@ def submit(assessment_id):
         done = wf.submit(get_store(), actor(), assessment_id, expected_version=form.version.data)
     except AssessmentError as exc:
         exc = _fail(exc)
-        return _render_view(_load(assessment_id), status=exc.status_code, error=exc.message)
+        return _render_view(_load(assessment_id), status=exc.status_code, error=exc.translated())
     audit.record("assessment.submit", assessment_id, f"total {done.result.total}")
     flash(_("已提交，等待审核。"), "success")
     return redirect(url_for("assessment.result", assessment_id=assessment_id))
@@ -274,10 +266,11 @@ def add_evidence(assessment_id):
     try:
         ev = ev_engine.add_evidence(get_store(), actor(), assessment_id, form.criterion.data, kind=form.kind.data,
                           text=form.text.data, date_done=form.date_done.data, reference=form.reference.data,
-                          upload=upload, data_dir=upload_dir())
+                          upload=upload, data_dir=upload_dir(),
+                          max_bytes=get_settings().upload_max_bytes)
     except AssessmentError as exc:
         exc = _fail(exc)
-        return _render_view(_load(assessment_id), section=form.section.data, status=exc.status_code, error=exc.message)
+        return _render_view(_load(assessment_id), section=form.section.data, status=exc.status_code, error=exc.translated())
     audit.record("assessment.evidence.add", ev["id"],
                  f"{assessment_id} {ev['criterion']} {ev['kind']} {ev.get('filename', '')}")
     flash(_("已添加佐证材料。"), "success")
@@ -294,7 +287,7 @@ def delete_evidence_view(evidence_id):
         ev = delete_evidence(get_store(), actor(), evidence_id, data_dir=upload_dir())
     except AssessmentError as exc:
         exc = _fail(exc)
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
         return redirect(request.referrer or url_for("assessment.index"))
     audit.record("assessment.evidence.delete", evidence_id, f"{ev.get('assessment')} {ev.get('criterion')}")
     flash(_("已删除佐证材料。"), "success")
@@ -392,7 +385,7 @@ def api_assessment(assessment_id):
         view_ = wf.get_assessment(get_store(), actor(), assessment_id)
     except AssessmentError as exc:
         code = 404 if isinstance(exc, (NotAllowed, NotFound)) else exc.status_code
-        response = jsonify(error={"code": code, "message": exc.message})
+        response = jsonify(error={"code": code, "message": exc.translated()})
         response.status_code = code
         return response
     plan = gap_plan(get_store(), view_.result, assessment_id=assessment_id)
@@ -421,7 +414,7 @@ def _review_action(assessment_id, form, action, call):
         call()
     except AssessmentError as exc:
         exc = _fail(exc)
-        return _render_view(_load(assessment_id), status=exc.status_code, error=exc.message)
+        return _render_view(_load(assessment_id), status=exc.status_code, error=exc.translated())
     return None
 
 
@@ -505,7 +498,7 @@ def communities():
                 c = wf.create_community(store, form.community_id.data.strip(), form.name.data, area=form.area.data or None,
                                         first_responder_target=form.first_responder_target.data)
             except AssessmentError as exc:
-                flash(_fail(exc).message, "error")
+                flash(_fail(exc).translated(), "error")
             else:
                 audit.record("assessment.community", c["id"], f"name={c['name']} area={c.get('area', '')}")
                 flash(_("已保存社区 %(name)s。", name=c["name"]), "success")

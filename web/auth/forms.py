@@ -5,7 +5,8 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField, Submit
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from web.accounts import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_RE
+from kg.accounts import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_RE
+from kg.accounts.tokens import LIFETIMES, NAME_MAX
 from web.i18n import _l
 
 LOCALE_CHOICES = [SelectChoice("", _l("跟随浏览器")), SelectChoice("zh_Hans_CN", "简体中文", {"lang": "zh-CN"}),
@@ -63,7 +64,16 @@ class ProfileForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
+    name = StringField(_l("令牌名称"), validators=[DataRequired(_l("请为令牌起个名字，例如所用的程序")),
+                                               Length(max=NAME_MAX)], render_kw={"maxlength": NAME_MAX})
+    days = SelectField(_l("有效期"), choices=[SelectChoice(str(d), _l("%(n)s 天", n=d)) for d in LIFETIMES],
+                       default=str(LIFETIMES[0]), validate_choice=True)
     submit = SubmitField(_l("生成新的 API 令牌"))
+
+
+class RevokeTokenForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("撤销"))
 
 
 class RevokeTokensForm(FlaskForm):

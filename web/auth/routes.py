@@ -1,19 +1,23 @@
 """Sign-in, sign-out, self-registration and the account page (thin: validate, call
-``web.accounts``, audit, render)."""
+``kg.accounts``, audit, render)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from web import accounts, audit
+from kg import accounts
+from kg.accounts import tokens
+from kg.audit import record_event
+from web import audit
 from web.auth import bp
-from web.auth.forms import (LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, RevokeTokensForm,
-                            TokenForm)
-from web.extensions import get_store
+from web.auth.forms import (LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, RevokeTokenForm,
+                            RevokeTokensForm, TokenForm)
+from web.extensions import get_settings, get_store, now
 from web.forms import safe_next
 from web.i18n import _, refresh
-from web.security import login_required, login_throttle, public, remote_address, sign_in, sign_out
+from web.security import (client_address, login_required, public, sign_in, sign_in_allowed, sign_in_succeeded,
+                          sign_out)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -27,8 +31,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        throttle = login_throttle()
-        wait = throttle.retry_after(username, remote_address())
+        wait = sign_in_allowed(username)  # counted before the password is checked
         if wait:
             minutes = max(1, (wait + 59) // 60)
             form.form_errors.append(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=minutes))
@@ -37,13 +40,12 @@ def login():
             store = get_store()
             account = accounts.authenticate(store, username, form.password.data)
             if account is None:
-                throttle.failed(username, remote_address())
-                audit.record_event(store, "anonymous", "auth.login_failed", accounts.user_id(username)
-                                   if accounts.USERNAME_RE.match(username) else "", remote=remote_address())
+                record_event(store, "anonymous", "auth.login_failed", accounts.user_id(username)
+                             if accounts.USERNAME_RE.match(username) else "", remote=client_address())
                 form.form_errors.append(_("用户名或密码不正确，或账户已停用。"))
                 status = 401
             else:
-                throttle.succeeded(username)
+                sign_in_succeeded(username)
                 sign_in(account)
                 audit.record("auth.login", account.id)
                 flash(_("已登录。"), "success")
@@ -66,17 +68,16 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
-    if not current_app.config.get("SELF_REGISTRATION"):
+    if not get_settings().self_registration:
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
-        store = get_store()
         try:
-            account = accounts.create_user(store, form.username.data, form.password.data, roles=["trainee"],
-                                           display_name=form.display_name.data or None)
+            account = accounts.create_user(get_store(), form.username.data, form.password.data, roles=["trainee"],
+                                           display_name=form.display_name.data or None, now=now())
         except accounts.AccountError as exc:
             form.username.errors.append(exc.translated())
             status = 400
@@ -91,12 +92,15 @@ def register():
 
 
 def _account_page(status=200, **forms):
-    account = accounts.get_user(get_store(), current_user.username) or current_user.account
+    store = get_store()
+    account = accounts.get_user(store, current_user.username) or current_user.account
     profile = forms.get("profile") or ProfileForm(formdata=None, display_name=account.display_name,
                                                   locale=account.locale or "")
     return render_template("auth/account.html", account=account, profile=profile,
                            password=forms.get("password") or PasswordChangeForm(formdata=None),
-                           token_form=TokenForm(formdata=None), revoke_form=RevokeTokensForm(formdata=None),
+                           token_form=forms.get("token") or TokenForm(formdata=None),
+                           revoke_form=RevokeTokenForm(formdata=None), revoke_all_form=RevokeTokensForm(formdata=None),
+                           tokens=tokens.list_tokens(store, account.username), now=now(),
                            new_token=forms.get("new_token")), status
 
 
@@ -114,7 +118,7 @@ def profile():
         return _account_page(400, profile=form)
     try:
         accounts.update_profile(get_store(), current_user.username, display_name=form.display_name.data,
-                                locale=form.locale.data or None)
+                                locale=form.locale.data or None, now=now())
     except accounts.AccountError as exc:
         form.display_name.errors.append(exc.translated())
         return _account_page(400, profile=form)
@@ -141,8 +145,8 @@ def password():
         form.current.errors.append(exc.translated())
         return _account_page(400, password=form)
     audit.record("user.password", account.id, "changed by the user")
-    sign_in(account)  # the old session ended with the password change; keep this one
-    flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+    sign_in(account)  # every session and token ended with the password change; keep this browser signed in
+    flash(_("密码已修改，其他设备上的登录和全部 API 令牌已失效。"), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -151,19 +155,36 @@ def password():
 def issue_token():
     form = TokenForm()
     if not form.validate_on_submit():
-        return _account_page(400)
-    token = accounts.issue_token(get_store(), current_user.username)
-    audit.record("user.token_issue", current_user.id)
+        return _account_page(400, token=form)
+    try:
+        token, info = tokens.issue(get_store(), current_user.username, form.name.data, days=int(form.days.data),
+                                   now=now())
+    except accounts.AccountError as exc:
+        form.name.errors.append(exc.translated())
+        return _account_page(400, token=form)
+    audit.record("user.token_issue", current_user.id, f"{info.id} {info.name}")
     return _account_page(200, new_token=token)
 
 
 @bp.post("/account/tokens/revoke")
 @login_required
+def revoke_token():
+    form = RevokeTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(400)
+    tokens.revoke(get_store(), current_user.username, form.token.data)  # another's token: 404
+    audit.record("user.token_revoke", current_user.id, form.token.data)
+    flash(_("已撤销该令牌。"), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens/revoke-all")
+@login_required
 def revoke_tokens():
     form = RevokeTokensForm()
     if not form.validate_on_submit():
         return _account_page(400)
-    accounts.revoke_tokens(get_store(), current_user.username)
-    audit.record("user.token_revoke", current_user.id)
+    tokens.revoke_all(get_store(), current_user.username)
+    audit.record("user.token_revoke_all", current_user.id)
     flash(_("已撤销全部 API 令牌。"), "success")
     return redirect(url_for("auth.account"))

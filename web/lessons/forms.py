@@ -1,5 +1,5 @@
 """Forms of the lessons workspace (Flask-WTF, CSRF on).  The record-shape rules themselves live
-in kg.search.lessons.check_lesson, shared with any other way of adding a lesson."""
+in kg.lessons.workspace.check_lesson, shared with any other way of adding a lesson."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from kg.search.lessons import FIELD_LIMITS, STATUS_NAMES, STATUSES
+from kg.lessons.workspace import FIELD_LIMITS, STATUS_NAMES, STATUSES
 from web.forms import MultiCheckboxField
 from web.i18n import _l
 

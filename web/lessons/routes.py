@@ -1,4 +1,4 @@
-"""Reviewer pages: thin — validate the form, call kg.search.lessons, render."""
+"""Reviewer pages: thin — validate the form, call kg.lessons.workspace, render."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from kg.search.assist import near_duplicates, similar_lessons
-from kg.search.lessons import (STATUS_NAMES, LessonError, add_action, add_lesson, check_lesson, lesson_record,
+from kg.lessons.workspace import (STATUS_NAMES, LessonError, add_action, add_lesson, check_lesson, lesson_record,
                                overdue_actions, overview, set_action_status)
 from web import audit
 from web.extensions import get_store

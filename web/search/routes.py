@@ -1,19 +1,28 @@
-"""Search: the page and the JSON endpoint share one service call, so they return the same hits."""
+"""Search: the page and the JSON endpoint share one service call, so they return the same hits.
+
+Every answer passes the access policy (``kg.access``): the labels searched, the hits, and each
+hit's graph context — a reader never sees a record their role may not see.
+"""
 
 from __future__ import annotations
 
+import threading
+
+from cachetools import TTLCache
 from flask import current_app, jsonify, render_template, request
 from wtforms.fields.choices import SelectChoice
-from flask_login import current_user
 
-from kg.search.engine import LABEL_NAMES, Filters, SearchEngine, SearchError
-from web.extensions import get_store
-from web.graph import service as graph_service
+from kg.search.embedder import EmbedderError
+from kg.search.engine import LABEL_NAMES, Filters, SearchEngine, SearchError, SearchResult
+from web.extensions import get_access, get_settings, get_store
+from web.i18n import _, display_name
 from web.search import bp
 from web.search.forms import SearchForm
 from web.security import roles_required
 
 MAX_LIMIT = 50
+OPTION_LABELS = ("Phase", "Hazard", "Organization")
+_options_lock = threading.Lock()
 
 
 def engine() -> SearchEngine:
@@ -24,23 +33,56 @@ def engine() -> SearchEngine:
     return found
 
 
-def searchable_labels(store) -> list[str]:
-    visible = graph_service.visible_labels(store.schema, current_user)
-    return [label for label in engine().labels if label in visible]
+def searchable_labels() -> list[str]:
+    """The engine's labels whose every record this user may see."""
+    whole = get_access().whole_labels
+    return [label for label in engine().labels if label in whole]
+
+
+def visible_result(result: SearchResult) -> SearchResult:
+    """The result with hits and context entries this user may not see removed."""
+    access = get_access()
+    allowed = access.visible_ids(h.id for h in result.hits)
+    result.hits = [h for h in result.hits if h.id in allowed]
+    for hit in result.hits:
+        if hit.context is not None:
+            hit.context = access.prune(hit.context)
+            if hit.context.get("kind") == "neighbours":
+                hit.context["groups"] = {k: v for k, v in hit.context.get("groups", {}).items() if v}
+    return result
+
+
+def filter_options() -> dict[str, list[tuple[str, str]]]:
+    """Choices for the phase, hazard and organization filters, re-read from the store at most
+    every ``CEM_GRAPH_CACHE_SECONDS`` (new hazards and organizations appear without a restart)."""
+    seconds = get_settings().graph_cache_seconds
+    cache = current_app.extensions.get("cem_search_options")
+    if cache is None:
+        cache = current_app.extensions["cem_search_options"] = TTLCache(maxsize=4, ttl=max(seconds, 0.001))
+    key = ("options", id(get_store()))
+    with _options_lock:
+        found = cache.get(key) if seconds > 0 else None
+    if found is None:
+        found = {}
+        for label in OPTION_LABELS:
+            nodes = get_store().nodes_by_label(label, limit=5000)
+            if label == "Hazard":
+                nodes.sort(key=lambda n: (n["properties"].get("family") or n["id"]))
+            found[label] = [(n["id"], n) for n in nodes]
+        with _options_lock:
+            cache[key] = found
+    return {label: [(node_id, display_name(node)) for node_id, node in items] for label, items in found.items()}
 
 
 def run_search(args, *, k: int, context: bool):
     """Validate request arguments and search; returns (form, result or None, notice)."""
-    from kg.search.embedder import EmbedderError
-
-    store = get_store()
     form = SearchForm(args)
-    labels = searchable_labels(store)
-    form.label.choices = [SelectChoice(l, LABEL_NAMES.get(l, l)) for l in labels]
-    options = _options(store)
+    labels = searchable_labels()
+    form.label.choices = [SelectChoice(label, LABEL_NAMES.get(label, label)) for label in labels]
+    options = filter_options()
     for name in ("phase", "hazard", "organization"):
-        getattr(form, name).choices = [SelectChoice("", "全部")] + [SelectChoice(v, t) for v, t in
-                                                                     options[name.capitalize()]]
+        getattr(form, name).choices = [SelectChoice("", _("全部"))] + [
+            SelectChoice(v, t) for v, t in options[name.capitalize()]]
     if not args.get("q") or not form.validate():
         return form, None, None
     filters = Filters(form.label.data or labels, form.phase.data or None, form.hazard.data or None,
@@ -51,23 +93,8 @@ def run_search(args, *, k: int, context: bool):
     except EmbedderError as exc:
         current_app.logger.error("search: the embedding model is unavailable: %s", exc)
         result = engine().search(form.q.data, method="keyword", filters=filters, k=k, context=context)
-        notice = "语义模型暂不可用，已改用关键词检索。"
-    return form, result, notice
-
-
-def _options(store) -> dict[str, list[tuple[str, str]]]:
-    cache = current_app.extensions.setdefault("cem_search_options", {})
-    key = id(store)
-    if key not in cache:
-        out = {}
-        for label in ("Phase", "Hazard", "Organization"):
-            nodes = store.nodes_by_label(label, limit=5000)
-            if label == "Hazard":
-                nodes.sort(key=lambda n: (n["properties"].get("family") or n["id"]))
-            out[label] = [(n["id"], n["properties"].get("name", n["id"])) for n in nodes]
-        cache.clear()
-        cache[key] = out
-    return cache[key]
+        notice = _("语义模型暂不可用，已改用关键词检索。")
+    return form, visible_result(result), notice
 
 
 @bp.get("/search")
@@ -76,7 +103,7 @@ def index():
     try:
         form, result, notice = run_search(request.args, k=20, context=True)
     except SearchError as exc:
-        form, result, notice = SearchForm(request.args), None, str(exc)
+        form, result, notice = SearchForm(request.args), None, exc.translated()
     return render_template("search/index.html", form=form, result=result, notice=notice,
                            searched=bool(request.args.get("q")))
 
@@ -95,7 +122,7 @@ def api_search():
     try:
         form, result, notice = run_search(request.args, k=limit, context=context)
     except SearchError as exc:
-        return _error(400, str(exc))
+        return _error(400, exc.translated())
     if result is None:
         problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()} or {"q": ["required"]}
         return _error(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items()))
@@ -111,20 +138,23 @@ def _error(code: int, message: str):
     return response
 
 
+def _ask(scenario: str, role: str | None) -> dict:
+    from kg.search.assist import ask
+
+    return get_access().prune(ask(engine(), scenario, role=role, k=5))
+
+
 @bp.get("/api/v1/search/situation")
 @roles_required()
 def api_situation():
     """JSON: a situation described in free text -> lessons, the role's duties, plans, hazards."""
-    from kg.search.assist import ask
-    from kg.search.embedder import EmbedderError
-
     scenario = (request.args.get("q") or "").strip()
     if not scenario or len(scenario) > 1000:
         return _error(400, "q: describe the situation (1 to 1000 characters)")
     try:
-        return jsonify(ask(engine(), scenario, role=request.args.get("role") or None, k=5))
+        return jsonify(_ask(scenario, request.args.get("role") or None))
     except SearchError as exc:
-        return _error(400, str(exc))
+        return _error(400, exc.translated())
     except EmbedderError as exc:
         return _error(503, f"the embedding model is unavailable: {exc}")
 
@@ -132,32 +162,32 @@ def api_situation():
 @bp.get("/api/v1/search/similar/<lesson_id>")
 @roles_required()
 def api_similar(lesson_id):
-    """JSON: the lessons most similar to a lesson."""
+    """JSON: the lessons most similar to a lesson (both visible to the user)."""
     from kg.search.assist import similar_lessons
 
-    node = get_store().get_node(lesson_id) if len(lesson_id) <= 200 else None
+    access = get_access()
+    node = access.get(lesson_id)
     if node is None or node["label"] != "LessonLearned":
         return _error(404, f"no lesson {lesson_id[:200]!r}")
-    return jsonify(id=lesson_id, similar=[s.as_dict() for s in similar_lessons(engine(), lesson_id, k=5)])
+    similar = similar_lessons(engine(), lesson_id, k=5)
+    allowed = access.visible_ids(s.id for s in similar)
+    return jsonify(id=lesson_id, similar=[s.as_dict() for s in similar if s.id in allowed])
 
 
 @bp.get("/search/situation")
 @roles_required()
 def situation():
     """A situation described in free text, answered in groups."""
-    from kg.search.assist import ask
-    from kg.search.embedder import EmbedderError
-
     scenario = (request.args.get("q") or "").strip()[:1000]
     role = request.args.get("role") or ""
-    roles = _options(get_store())["Organization"]
+    roles = filter_options()["Organization"]
     answer, notice = None, None
     if scenario:
         try:
-            answer = ask(engine(), scenario, role=role or None, k=5)
+            answer = _ask(scenario, role or None)
         except SearchError as exc:
-            notice = str(exc)
+            notice = exc.translated()
         except EmbedderError:
-            notice = "语义模型暂不可用，请稍后再试。"
+            notice = _("语义模型暂不可用，请稍后再试。")
     return render_template("search/situation.html", scenario=scenario, role=role, roles=roles, answer=answer,
                            notice=notice)

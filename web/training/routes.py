@@ -1,7 +1,7 @@
 """Training pages (thin: validate the form, call the engine in ``curricula``, render).
 
-The engine takes the time from ``app.config["TRAINING_CLOCK"]`` (any object with ``now()``;
-tests inject a fixed clock), else the system clock.
+The engine takes the time from the app's clock (``web.extensions.now``; tests inject a fixed
+one).  Engine errors (``TrainingError``, a ``DomainError``) reach the app's one error handler.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from wtforms.fields import SelectChoice
 from curricula import analytics, certificates, progress, quiz, refreshers
 from curricula.attempts import recorded_answer
 from curricula.bank import list_courses, load_course, load_questions
-from curricula.clock import SystemClock
 from curricula.errors import N_, AttemptClosed, NotFound, TimeLimitExceeded, TrainingError
 from kg.store.base import ID_RE
 from web import audit
-from web.extensions import get_store
+from web.errors import error_response
+from web.extensions import get_store, now
 from web.i18n import _
-from web.shell import error_response, int_arg
+from web.shell import int_arg
 from web.security import public, roles_required
 from web.training import bp
 from web.training.forms import ActionForm, AdminEnrolForm, SignoffForm, VerifyForm, answer_form
@@ -28,20 +28,10 @@ from web.training.render import markdown
 STAFF = ("instructor", "admin")
 
 
-def now():
-    clock = current_app.config.get("TRAINING_CLOCK")
-    return clock.now() if clock is not None else SystemClock().now()
-
-
 def _id(value: str) -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
         abort(404)
     return value
-
-
-@bp.errorhandler(TrainingError)
-def _training_error(exc: TrainingError):
-    return error_response(exc.status, exc.translated())
 
 
 def _course_or_404(course_id: str):
@@ -128,8 +118,7 @@ def unit(course_id, unit_id):
     if not mp.unlocked:
         flash(_("请先完成前面的模块。"), "info")
         return redirect(url_for("training.course", course_id=course.id))
-    node = store.get_node(unit_id)
-    progress.touch(store, current_user.id, course.id, unit_id, now=moment)
+    node = store.get_node(unit_id)  # reading a page writes nothing: progress is recorded by the POSTs
     units = mp.module.units
     index = next(i for i, u in enumerate(units) if u.id == unit_id)
     return render_template("training/unit.html", course=course, mp=mp, unit=node, body=markdown(node["properties"]["body"]),
@@ -148,8 +137,10 @@ def mark_read(course_id, unit_id):
     p = progress.course_progress(store, current_user.id, course, now=now())
     mp = p.module_of_unit(unit_id)
     following = [u for u in mp.module.units if u.id not in mp.units_read]
-    if following:
+    if following:  # resume the course at the next unit to read
+        progress.touch(store, current_user.id, course.id, following[0].id, now=now())
         return redirect(url_for("training.unit", course_id=course.id, unit_id=following[0].id))
+    progress.touch(store, current_user.id, course.id, mp.module.id, now=now())
     return redirect(url_for("training.module", course_id=course.id, module_id=mp.module.id))
 
 
@@ -333,7 +324,7 @@ def _enrol_form(formdata=None):
 
 
 def _user_id(username: str) -> str:
-    from web import accounts
+    from kg import accounts
 
     account = accounts.get_user(get_store(), (username or "").strip().lower())
     if account is None:

@@ -14,7 +14,7 @@ from tests.assessment.helpers import load_all_with_training_stand_ins
 from tests.assessment.test_workflow import full_answers
 from tests.assessment.web_fixtures import make_app, page, seed, signed_in, token_and_version
 from tests.web.platform_fixtures import fast_hasher
-from web import accounts
+from kg import accounts
 
 FEATURE = "self_assessment.feature"
 
@@ -44,12 +44,6 @@ def test_signed_off_is_final(store_kind):
     pass
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
-
-
 @pytest.fixture
 def world():
     return {}
@@ -69,7 +63,7 @@ def snapshot(store, assessment_id):
 def communities(store, world, tmp_path):
     seed(store)
     world["store"] = store
-    world["app"] = make_app(store, UPLOAD_DIR=str(tmp_path))
+    world["app"] = make_app(store, data_dir=str(tmp_path))
 
 
 @given("the knowledge graph is loaded")

@@ -14,4 +14,4 @@ Feature: Load the bundled knowledge and see it
     Given an empty graph store
     When I run "cem load"
     And I open the home page
-    Then I see a count for every label in the bundled content
+    Then I see a count for every label of curated knowledge in the bundled content

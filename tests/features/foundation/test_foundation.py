@@ -31,10 +31,10 @@ def run_load(journey, store_env):
     result = CliRunner().invoke(main, ["load"], env=store_env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     journey["runs"].append(result.output.strip().splitlines()[-1])
-    from kg.config import store_config
+    from kg.settings import load_settings
     from kg.store import open_store
 
-    with open_store(store_config(env=store_env)) as s:
+    with open_store(load_settings(store_env)) as s:
         buffer = io.StringIO()
         export_graph(s, buffer)
         journey["exports"].append(buffer.getvalue())
@@ -54,21 +54,25 @@ def identical_exports(journey):
 
 @when("I open the home page", target_fixture="page")
 def open_home(journey, store_env):
-    from kg.config import store_config
+    from kg.settings import load_settings
     from kg.store import open_store
-    from web import create_app
+    from tests.web.platform_fixtures import make_app
 
-    s = open_store(store_config(env=store_env))
+    s = open_store(load_settings(store_env))
     try:
-        response = create_app({"STORE": s, "TESTING": True}).test_client().get("/")
+        response = make_app(s).test_client().get("/")
         return {"status": response.status_code, "html": response.get_data(as_text=True)}
     finally:
         s.close()
 
 
-@then("I see a count for every label in the bundled content")
+@then("I see a count for every label of curated knowledge in the bundled content")
 def every_label(page, journey):
+    from kg.access import KNOWLEDGE, rule_for
+    from web.graph.names import LABEL_NAMES
+
     assert page["status"] == 200
-    for label, n in journey["counts"]["labels"].items():
-        assert f"<td>{label}</td>" in page["html"]
-        assert f'<td class="num">{n}</td>' in page["html"]
+    knowledge = {label: n for label, n in journey["counts"]["labels"].items() if rule_for(label) is KNOWLEDGE}
+    assert knowledge
+    for label, n in knowledge.items():
+        assert f"{LABEL_NAMES[label]} <span class=\"num\">{n}</span>" in page["html"], label

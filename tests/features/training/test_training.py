@@ -13,13 +13,7 @@ from curricula.clock import FixedClock
 from tests.training.factory import COURSE, FINAL, SKILLS, check_id, load_training_content, take_quiz, unit_id
 from tests.training.webflow import ATTEMPT_RE, Browser, create_account, training_app
 from tests.web.platform_fixtures import fast_hasher
-from web import accounts
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
+from kg import accounts
 
 
 @scenario("training.feature", "A trainee learns, fails a knowledge check, passes, and is certified after a skills sign-off")
@@ -42,7 +36,7 @@ def course_loaded(store, tmp_path):
     load_training_content(store, tmp_path / "content")
     clock = FixedClock("2025-03-01T08:00:00Z")
     create_account(store, "ivan", ("instructor",), display_name="王教员")
-    return {"store": store, "clock": clock, "app": training_app(store, TRAINING_CLOCK=clock)}
+    return {"store": store, "clock": clock, "app": training_app(store, clock=clock)}
 
 
 @given(parsers.parse('I am signed in as trainee "{name}"'), target_fixture="me")

@@ -8,7 +8,7 @@ import pytest
 from pytest_bdd import given, parsers, scenario, then, when
 
 from tests.web.platform_fixtures import csrf_token, fast_hasher, login, make_app, seed_graph, seed_users
-from web import accounts, audit
+from kg import accounts, audit
 
 
 @scenario("accounts.feature", "An admin creates a trainee account")
@@ -29,11 +29,6 @@ def test_community_scope(store_kind):
 @scenario("browsing.feature", "A reviewer browses a hazard and follows a link to a duty")
 def test_reviewer_browses(store_kind):
     pass
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
 
 
 @pytest.fixture

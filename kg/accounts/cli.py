@@ -10,8 +10,8 @@ import sys
 
 import click
 
+from kg import accounts, audit
 from kg.cli import fail, opened_store, store_option
-from web import accounts, audit
 
 
 def _password(from_stdin: bool) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from kg.search.assist import (DUPLICATE_THRESHOLD, RECURRENCE_THRESHOLD, Similar, _similar, draft_text)
+from kg.errors import Invalid
 from kg.store.base import GraphStore, StoreError
 
 TEXT_FIELDS = ("name", "observation", "discussion", "lesson", "recommendation")
@@ -26,8 +27,10 @@ ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9.&-]*(?![A-Za-z0-9])")
 LIST_MARKER_RE = re.compile(r"[；;]|(?:^|[，,\s])(?:[一二三四五六七八九十]是|[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）])")
 
 
-class LessonError(ValueError):
+class LessonError(Invalid):
     """The request cannot be carried out; the message is for people."""
+
+    code = "lesson_invalid"
 
 
 def unexpanded_acronyms(text: str) -> list[str]:

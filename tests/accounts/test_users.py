@@ -1,11 +1,11 @@
-"""The account service (web.accounts) on both stores."""
+"""Accounts (kg.accounts) on both stores: create, authenticate, roles, passwords, tokens."""
 
 from __future__ import annotations
 
 import pytest
 
-from web import accounts
-from web.accounts import AccountError
+from kg import accounts
+from kg.accounts import AccountError, passwords, tokens
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_community_link_follows_the_role(communities):
     accounts.create_user(store, "cw", "password-1", roles=["community"], community="community.a")
     assert [(n["id"], n["path"][0]["type"]) for n in store.neighbours("user.cw")] == [("community.a", "BELONGS_TO")]
     updated = accounts.set_roles(store, "cw", ["trainee"])
-    assert updated.community is None and "community" not in store.get_node("user.cw")["properties"]
+    assert updated.community is None and not store.get_node("user.cw")["properties"].get("community")
     assert store.neighbours("user.cw") == []
 
 
@@ -84,25 +84,74 @@ def test_disable_and_password_change_bump_the_session_version(communities):
     assert accounts.enable(store, "bob").active
 
 
-def test_api_tokens_are_stored_hashed(communities):
+def test_api_tokens_are_named_stored_hashed_and_expire(communities):
+    from datetime import datetime, timedelta, timezone
+
     store = communities
     accounts.create_user(store, "bot", "password-1")
-    token = accounts.issue_token(store, "bot")
-    assert token.startswith("bot:") and token.split(":", 1)[1] not in str(store.get_node("user.bot"))
-    assert accounts.user_for_token(store, token).username == "bot"
-    for bad in [token + "x", "bot:", ":" + token, "nobody:abc", "x" * 500, None, 42]:
-        assert accounts.user_for_token(store, bad) is None
-    tokens = [accounts.issue_token(store, "bot") for _ in range(accounts.MAX_TOKENS)]
-    assert accounts.user_for_token(store, token) is None  # the oldest was dropped
-    assert accounts.user_for_token(store, tokens[-1]) is not None
-    accounts.disable(store, "bot")
-    assert accounts.user_for_token(store, tokens[-1]) is None
-    accounts.enable(store, "bot")
-    accounts.revoke_tokens(store, "bot")
-    assert accounts.user_for_token(store, tokens[-1]) is None
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    token, info = tokens.issue(store, "bot", "nightly export", days=30, now=t0)
+    secret = token.split(".", 1)[1]
+    assert token.startswith("cem_") and info.name == "nightly export"
+    assert secret not in str(store.get_node(info.id)) and secret not in str(store.get_node("user.bot"))
+    assert tokens.account_for_token(store, token, now=t0).username == "bot"
+    assert tokens.account_for_token(store, token, now=t0 + timedelta(days=29)) is not None
+    assert tokens.account_for_token(store, token, now=t0 + timedelta(days=30)) is None  # expired
+    for bad in [token + "x", token[:-1], "bot:abc", "cem_", "x" * 500, None, 42, token.replace("cem_", "xyz_")]:
+        assert tokens.account_for_token(store, bad, now=t0) is None
+    with pytest.raises(AccountError, match="名称"):
+        tokens.issue(store, "bot", " ", now=t0)
+    with pytest.raises(AccountError, match="有效期"):
+        tokens.issue(store, "bot", "x", days=7, now=t0)
 
 
-def test_profile_and_rehash(communities, monkeypatch):
+def test_tokens_are_revoked_one_at_a_time_and_only_by_their_owner(communities):
+    store = communities
+    accounts.create_user(store, "bot", "password-1")
+    accounts.create_user(store, "eve", "password-1")
+    first, a = tokens.issue(store, "bot", "first")
+    second, b = tokens.issue(store, "bot", "second")
+    assert {t.name for t in tokens.list_tokens(store, "bot")} == {"first", "second"}
+    with pytest.raises(AccountError):
+        tokens.revoke(store, "eve", a.id)  # not hers
+    tokens.revoke(store, "bot", a.id)
+    assert tokens.account_for_token(store, first) is None and tokens.account_for_token(store, second) is not None
+    assert [t.name for t in tokens.list_tokens(store, "bot")] == ["second"]
+
+
+def test_at_most_max_tokens_are_kept(communities):
+    from datetime import datetime, timedelta, timezone
+
+    store = communities
+    accounts.create_user(store, "bot", "password-1")
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    issued = [tokens.issue(store, "bot", f"t{i}", now=t0 + timedelta(seconds=i))[0] for i in range(tokens.MAX_TOKENS + 1)]
+    assert len(tokens.list_tokens(store, "bot")) == tokens.MAX_TOKENS
+    assert tokens.account_for_token(store, issued[0], now=t0) is None  # the oldest went
+    assert tokens.account_for_token(store, issued[-1], now=t0 + timedelta(minutes=1)) is not None
+
+
+@pytest.mark.parametrize("change", ["own password", "admin reset", "disable", "enable"])
+def test_tokens_end_with_a_password_change_a_reset_a_disable_and_an_enable(communities, change):
+    store = communities
+    accounts.create_user(store, "bot", "password-1")
+    accounts.create_user(store, "root", "password-1", roles=["admin"])
+    if change == "enable":
+        accounts.disable(store, "bot")
+    token, _info = tokens.issue(store, "bot", "job")
+    if change == "own password":
+        accounts.change_password(store, "bot", "password-1", "password-2")
+    elif change == "admin reset":
+        accounts.set_password(store, "bot", "password-3")
+    elif change == "disable":
+        accounts.disable(store, "bot")
+    else:
+        accounts.enable(store, "bot")
+    assert tokens.account_for_token(store, token) is None
+    assert tokens.list_tokens(store, "bot") == []
+
+
+def test_profile_and_rehash(communities):
     store = communities
     accounts.create_user(store, "eve", "password-1")
     assert accounts.update_profile(store, "eve", display_name="  伊芙 ", locale="en").display_name == "伊芙"
@@ -111,8 +160,11 @@ def test_profile_and_rehash(communities, monkeypatch):
     old_hash = accounts.get_user(store, "eve").password_hash
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1))
-    assert accounts.authenticate(store, "eve", "password-1") is not None
+    previous = passwords.use_hasher(PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1))
+    try:
+        assert accounts.authenticate(store, "eve", "password-1") is not None
+    finally:
+        passwords.use_hasher(previous)
     new_hash = accounts.get_user(store, "eve").password_hash
     assert new_hash != old_hash and "t=2" in new_hash
 

@@ -1,6 +1,6 @@
 """The record-shape rules of the lessons workspace (no store needed)."""
 
-from kg.search.lessons import PAGE_LIMIT, acted_on, check_lesson, unexpanded_acronyms
+from kg.lessons.workspace import PAGE_LIMIT, acted_on, check_lesson, unexpanded_acronyms
 
 GOOD = {"name": "接报燃气泄漏后未设警戒", "observation": "接报后一小时内未疏散周边商户。", "discussion": "",
         "lesson": "先警戒、关阀、疏散。", "recommendation": "燃气经营企业把设警戒写入处置方案并演练。",

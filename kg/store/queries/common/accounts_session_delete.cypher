@@ -1,0 +1,3 @@
+MATCH (s:LoginSession {id: $id})
+DETACH DELETE s
+RETURN count(*) AS deleted

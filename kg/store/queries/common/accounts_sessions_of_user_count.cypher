@@ -1,0 +1,3 @@
+MATCH (s:LoginSession)
+WHERE s.user = $user
+RETURN count(s) AS n

@@ -1,0 +1,3 @@
+CREATE (t:ApiToken {id: $id})
+SET t += $props
+RETURN t.id AS id

@@ -1,0 +1,4 @@
+MATCH (t:ApiToken)
+WHERE t.user = $user
+DETACH DELETE t
+RETURN count(*) AS deleted

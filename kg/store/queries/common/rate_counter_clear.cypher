@@ -1,0 +1,3 @@
+MATCH (c:RateCounter {id: $id})
+DETACH DELETE c
+RETURN count(*) AS deleted

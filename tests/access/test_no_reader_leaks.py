@@ -1,0 +1,205 @@
+"""No reader shows a record its viewer may not see (property-based, both stores).
+
+Over the bundled content plus generated accounts, sign-in sessions, API tokens, audit events,
+quiz attempts and answers, certificates and skill sign-offs, and self-assessments of two
+communities in two areas, random users of every role use random readers — keyword search with
+its graph context (page and API), node and neighbourhood APIs, label pages, node pages, the
+graph view and community pages — and no answer may contain the id of a record that the rules
+below forbid them.  The rules are written here independently of ``kg.access`` (they are the
+specification it must meet), so a policy mistake cannot hide behind itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments import workflow as wf
+from kg import accounts, audit
+from kg.accounts import sessions, tokens
+from kg.content.load import load_content
+from kg.content.loader import read_content
+from kg.store.embedded import EmbeddedStore
+from tests.web.platform_fixtures import PASSWORD, login, make_app
+
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
+                  "Certificate", "SkillSignoff")
+#: username -> (roles, community, organization)
+PEOPLE = {
+    "p-admin": (("admin",), None, None),
+    "p-trainee": (("trainee",), None, None),
+    "p-instructor": (("instructor",), None, None),
+    "p-reviewer-x": (("reviewer",), None, "org.test-street-x"),
+    "p-reviewer-none": (("reviewer",), None, None),
+    "p-comm-x": (("community", "trainee"), "community.test-x", None),
+    "p-comm-y": (("community",), "community.test-y", None),
+}
+AREAS = {"community.test-x": "org.test-street-x", "community.test-y": "org.test-street-y"}
+TERMS = ["暴雨", "燃气泄漏", "社区居民委员会", "网格员", "应急响应", "培训", "证书", "学员", "审计", "自评", "考试",
+         "街道办事处", "evacuation", "volunteer", "地震", "火灾", "测试社区"]
+
+
+def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
+    """The specification: the ids this person must never be shown by a graph reader."""
+    roles, community, organization = PEOPLE[username]
+    out = set().union(*(ids_by_label.get(label, set()) for label in ALWAYS_PRIVATE))
+    if "admin" not in roles:
+        for label in ("Assessment", "Answer", "Evidence", "Review"):
+            out |= ids_by_label.get(label, set())
+        if "instructor" not in roles:
+            out |= ids_by_label.get("Question", set())
+        if not {"instructor", "reviewer"} & set(roles):
+            out |= ids_by_label.get("Quiz", set())
+        if "reviewer" not in roles:
+            out |= ids_by_label.get("CorrectiveAction", set())
+        reachable = {c for c, area in AREAS.items()
+                     if c == community and "community" in roles or ("reviewer" in roles and area == organization)}
+        out |= {c for c in ids_by_label.get("Community", set()) if c not in reachable}
+    return out
+
+
+def _populate(store, embedder, cache) -> dict[str, set[str]]:
+    content = read_content()
+    assert content.ok, content.problems[:3]
+    store.init_schema()
+    load_content(store, content)
+    from kg.search.index import build_index
+
+    build_index(store, embedder, cache=cache)
+    for org, name in (("org.test-street-x", "测试甲街道办事处"), ("org.test-street-y", "测试乙街道办事处")):
+        store.upsert_nodes("Organization", [{"id": org, "properties": {"name": name, "name_en": org, "kind": "office"}}])
+    for cid, area in AREAS.items():
+        wf.create_community(store, cid, f"测试社区{cid[-1]}", area=area)
+    some_org = store.nodes_by_label("Organization", limit=1)[0]["id"]
+    for username, (roles, community, organization) in PEOPLE.items():
+        accounts.create_user(store, username, PASSWORD, roles=roles, community=community,
+                             organization=organization or (some_org if username == "p-trainee" else None))
+        account = accounts.get_user(store, username)
+        sessions.start(store, account, hours=1, now=NOW)
+        tokens.issue(store, username, "property test", now=NOW)
+        audit.record_event(store, account.id, "test.event", some_org, "generated", remote="test")
+    # a trainee's quiz records and certificate
+    from curricula import progress, quiz
+    from curricula.bank import list_courses, load_course
+
+    course = list_courses(store)[0]["id"]
+    progress.enrol(store, "user.p-trainee", course, now=NOW)
+    module = load_course(store, course).modules[0]
+    for unit in module.units:
+        progress.mark_read(store, "user.p-trainee", course, unit.id, now=NOW)
+    check = module.knowledge_check
+    attempt = quiz.start_attempt(store, "user.p-trainee", check.id, now=NOW, course=course)
+    for question in attempt.questions[:3]:
+        quiz.answer_question(store, "user.p-trainee", attempt.id, question, [0], now=NOW)
+    store.upsert_nodes("Certificate", [{"id": "certificate.p-trainee", "properties": {
+        "course": course, "user": "user.p-trainee", "issued_at": "2026-05-01", "expires_at": "2029-05-01",
+        "code": "TEST-CERT-0001"}}])
+    store.upsert_nodes("SkillSignoff", [{"id": "signoff.p-trainee", "properties": {
+        "skill": "cpr", "user": "user.p-trainee", "assessor": "user.p-instructor", "assessed_at": "2026-05-01",
+        "result": "pass"}}])
+    store.upsert_relationships([{"type": "HOLDS", "start": "user.p-trainee", "end": "certificate.p-trainee"},
+                                {"type": "CERTIFIES", "start": "certificate.p-trainee", "end": course}])
+    # self-assessments of both communities, with an answer and a note as evidence
+    from assessments.checklist import DEFAULT_STANDARD, load_checklist
+    from assessments.evidence import add_evidence
+
+    checklist = load_checklist(store, DEFAULT_STANDARD)
+    first = checklist.scored[0].id
+    for username in ("p-comm-x", "p-comm-y"):
+        actor = wf.Actor.of(accounts.get_user(store, username))
+        record = wf.open_assessment(store, actor, actor.community, DEFAULT_STANDARD, now=NOW)
+        wf.save_answers(store, actor, record.id, {first: {"answer": "met", "note": "测试说明", "last_done": ""}},
+                        expected_version=record.version, now=NOW)
+        add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
+    ids_by_label: dict[str, set[str]] = {}
+    for record in store.export_records():
+        if record["kind"] == "node":
+            ids_by_label.setdefault(record["labels"][0], set()).add(record["id"])
+    return ids_by_label
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def world(request, tmp_path_factory, embedder, vector_cache):
+    if request.param == "embedded":
+        store = EmbeddedStore(tmp_path_factory.mktemp("leaks") / "graph.kgl")
+    else:
+        from tests.conftest import _neo4j_store
+
+        store = _neo4j_store()
+    ids_by_label = _populate(store, embedder, vector_cache)
+    app = make_app(store, graph_cache_seconds=0)
+    clients = {}
+    for username in PEOPLE:
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        clients[username] = client
+    yield {"store": store, "ids": ids_by_label, "clients": clients,
+           "all_ids": sorted(set().union(*ids_by_label.values()))}
+    if request.param == "embedded":
+        store.close()
+
+
+READERS = ["api-search", "page-search", "api-node", "api-neighbours", "api-label", "page-node", "page-graph-json",
+           "page-label", "page-community", "page-home"]
+
+
+def _request(client, reader: str, node_id: str, label: str, term: str):
+    if reader == "api-search":
+        return client.get("/api/v1/search", query_string={"q": term, "method": "keyword", "limit": 20})
+    if reader == "page-search":
+        return client.get("/search", query_string={"q": term, "method": "keyword"})
+    if reader == "api-node":
+        return client.get(f"/api/v1/nodes/{node_id}")
+    if reader == "api-neighbours":
+        return client.get(f"/api/v1/nodes/{node_id}/neighbours", query_string={"depth": 2, "limit": 200})
+    if reader == "api-label":
+        return client.get(f"/api/v1/labels/{label}", query_string={"limit": 200})
+    if reader == "page-node":
+        return client.get(f"/node/{node_id}")
+    if reader == "page-graph-json":
+        return client.get(f"/node/{node_id}/neighbourhood.json", query_string={"depth": 2})
+    if reader == "page-label":
+        return client.get(f"/graph/{label}")
+    if reader == "page-community":
+        return client.get(f"/community/{node_id}")
+    return client.get("/")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(data=st.data())
+def test_no_reader_lists_a_record_its_viewer_may_not_see(world, data):
+    username = data.draw(st.sampled_from(sorted(PEOPLE)), label="viewer")
+    reader = data.draw(st.sampled_from(READERS), label="reader")
+    forbidden = forbidden_ids(username, world["ids"])
+    pool = world["all_ids"] if data.draw(st.booleans(), label="any id") else sorted(forbidden)
+    node_id = data.draw(st.sampled_from(pool), label="node")
+    label = data.draw(st.sampled_from(sorted(world["store"].schema.labels)), label="label")
+    term = data.draw(st.sampled_from(TERMS), label="term")
+    response = _request(world["clients"][username], reader, node_id, label, term)
+    if node_id in forbidden and reader in ("api-node", "api-neighbours", "page-node", "page-graph-json",
+                                           "page-community"):
+        assert response.status_code in (403, 404), (username, reader, node_id, response.status_code)
+        return  # the error answer may name the id that was asked for; nothing else is in it
+    assert response.status_code in (200, 403, 404), (username, reader, node_id, label, response.status_code)
+    body = response.get_data(as_text=True)
+    if response.mimetype == "application/json" and response.status_code == 200:
+        body = json.dumps(response.get_json(), ensure_ascii=False)
+    leaked = sorted(i for i in forbidden if i in body)
+    assert not leaked, (username, reader, node_id, label, term, leaked[:5])
+
+
+def test_the_specification_is_not_empty(world):
+    """The property above means something: every viewer is forbidden private records that exist,
+    and each kind of generated record is there."""
+    for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
+                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community"):
+        assert world["ids"].get(label), label
+    assert world["ids"]["Community"] & forbidden_ids("p-comm-x", world["ids"]) == {"community.test-y"}
+    assert "community.test-x" not in forbidden_ids("p-reviewer-x", world["ids"])
+    assert "community.test-x" in forbidden_ids("p-reviewer-none", world["ids"])

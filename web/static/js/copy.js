@@ -1,0 +1,19 @@
+// A "copy" button: <button data-copy="#input-id" data-copied="Copied">Copy</button>.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) return;
+  var field = document.querySelector(button.getAttribute("data-copy"));
+  if (!field) return;
+  var done = function () {
+    var text = button.textContent;
+    button.textContent = button.getAttribute("data-copied") || text;
+    setTimeout(function () { button.textContent = text; }, 2000);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () { field.select(); document.execCommand("copy"); done(); });
+  } else {
+    field.select();
+    document.execCommand("copy");
+    done();
+  }
+});
