@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -36,10 +37,17 @@ def test_minimum_counts(content):
         assert counts[label] >= minimum, f"{label}: {counts[label]} < {minimum}"
 
 
+ENGLISH_NAMED = ("LessonLearned", "Incident", "Duty", "Plan", "Facility", "Organization", "Phase", "Hazard", "Criterion")
+
+
 def test_english_names_where_the_english_ui_needs_them(content):
+    missing = [n.id for n in content.nodes if n.label in ENGLISH_NAMED and not n.properties.get("name_en")]
+    assert missing == []
     for node in content.nodes:
-        if node.label in ("Hazard", "Phase", "Organization", "Plan"):
-            assert node.properties.get("name_en"), node.id
+        if node.label in ENGLISH_NAMED:
+            name_en = node.properties["name_en"]
+            assert not re.search(r"[\u3400-\u9fff]", name_en), (node.id, name_en)  # English, not Chinese
+            assert name_en != node.properties["name"] and len(name_en) <= 300
 
 
 def test_the_four_phases_of_the_seed_article(content):
