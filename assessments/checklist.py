@@ -63,6 +63,10 @@ class Criterion:
     description: str = ""
     provenance: str = ""
     source_gap: str = ""
+    #: The text could not be checked against the official text in force (see ``source_gap``);
+    #: ``sources_tried`` lists the addresses searched for it.
+    unverified: bool = False
+    sources_tried: tuple[str, ...] = ()
 
     @property
     def partial(self) -> float:
@@ -74,7 +78,14 @@ class Criterion:
         return 0.0 if self.gate else self.points
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        out = {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        if not self.unverified:
+            out.pop("unverified")
+        if self.sources_tried:
+            out["sources_tried"] = list(self.sources_tried)
+        else:
+            out.pop("sources_tried")
+        return out
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,11 @@ class Checklist:
             groups.setdefault(c.element, []).append(c)
         ordered = sorted(groups.items(), key=lambda kv: natural_key(kv[1][0].number))
         return tuple(Element(name, tuple(items)) for name, items in ordered)
+
+    @property
+    def unverified(self) -> tuple[Criterion, ...]:
+        """Criteria whose text could not be checked against the official text in force."""
+        return tuple(c for c in self.criteria if c.unverified)
 
     @property
     def recurring(self) -> tuple[Criterion, ...]:
@@ -185,6 +201,8 @@ def _criterion(props: dict, standard_id: str) -> Criterion:
         requirement=props.get("requirement") or "", verification=props.get("verification") or "",
         description=props.get("description") or "", provenance=props.get("provenance") or "",
         source_gap=props.get("source_gap") or "",
+        unverified=bool(props.get("unverified", False)),
+        sources_tried=tuple(str(s) for s in (props.get("sources_tried") or ())),
     )
 
 

@@ -66,14 +66,23 @@ def main() -> None:
 @click.option("--path", "paths", multiple=True, type=click.Path(exists=True),
               help="Check these files or folders instead of the bundled content.")
 def check(paths: tuple[str, ...]) -> None:
-    """Validate all content; print every problem as file:line: field: message."""
+    """Validate all content; print every problem as file:line: field: message.
+
+    Sources without an address, or whose address is only a mirror, are printed as warnings
+    (``warning: file:line: field: message``); warnings do not change the exit code."""
     from kg.content.loader import read_content
+    from kg.content.rules import provenance_warnings
 
     content = read_content([Path(p) for p in paths] if paths else None)
     for problem in content.problems:
         click.echo(str(problem))
+    warnings = provenance_warnings(content)
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
     summary = (f"{len(content.files)} files, {len(content.nodes)} nodes, "
                f"{len(content.relationships)} relationships, {len(content.problems)} problems")
+    if warnings:
+        click.echo(f"{len(warnings)} warnings: sources without an address or with only a mirror")
     if content.problems:
         click.echo(summary, err=True)
         sys.exit(1)
@@ -156,12 +165,19 @@ def import_(location: str | None, file: str) -> None:
 @main.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--coverage", is_flag=True, help="Per hazard: duties, plans, lessons, modules and criteria that reach it.")
-def stats(location: str | None, as_json: bool, coverage: bool) -> None:
-    """Counts per label and relationship type (or the hazard coverage report)."""
+@click.option("--coverage", is_flag=True, help="Per hazard: duties, plans, lessons, modules and criteria that reach it; "
+              "the seed's first-responder groups and the courses that reach them; duties per phase.")
+@click.option("--provenance", is_flag=True, help="Shares of sources with an official address, only a mirror, or none.")
+def stats(location: str | None, as_json: bool, coverage: bool, provenance: bool) -> None:
+    """Counts per label and relationship type (or the coverage or provenance report)."""
+    if coverage and provenance:
+        fail("choose one of --coverage and --provenance")
     with opened_store(location) as store:
         if coverage:
             _print_coverage(store, as_json)
+            return
+        if provenance:
+            _print_provenance(store, as_json)
             return
         counts = store.counts()
     if as_json:
@@ -176,15 +192,57 @@ def stats(location: str | None, as_json: bool, coverage: bool) -> None:
 
 
 def _print_coverage(store, as_json: bool) -> None:
-    from kg.coverage import COLUMNS, family_lessons, gaps, hazard_coverage
+    from kg.coverage import (COLUMNS, RECOVERY_MINIMUM, RECOVERY_PHASE, duties_per_phase, first_responder_coverage,
+                             gaps, hazard_coverage)
 
     cov = hazard_coverage(store)
     holes = gaps(cov)
+    groups, unknown_audience = first_responder_coverage(store)
+    phases = duties_per_phase(store)
+    recovery = next((p["duties"] for p in phases if p["phase"] == RECOVERY_PHASE), 0)
     if as_json:
         click.echo(json.dumps({"hazards": {h: {c: v.count(c) for c in COLUMNS} | {"level": v.level, "family": v.family}
                                            for h, v in sorted(cov.items())},
-                               "gaps": holes}, ensure_ascii=False, indent=2))
+                               "gaps": holes,
+                               "first_responder_groups": [{"group": g.group, "covered": g.covered, "tracks": g.tracks,
+                                                           "other_courses": g.other_courses} for g in groups],
+                               "unknown_audience": [{"course": c, "value": v} for c, v in unknown_audience],
+                               "duties_per_phase": {p["phase"]: p["duties"] for p in phases},
+                               "recovery_duties": recovery}, ensure_ascii=False, indent=2))
         return
+    _print_hazard_table(cov, holes)
+    click.echo("first-responder groups (seed article) reached by a course track:")
+    for g in groups:
+        reached = ", ".join(g.tracks) if g.covered else "not yet covered"
+        also = f" (also named by {', '.join(g.other_courses)})" if g.other_courses else ""
+        click.echo(f"  {g.group}: {reached}{also}")
+    covered = sum(1 for g in groups if g.covered)
+    click.echo(f"  {covered} of {len(groups)} groups covered")
+    for course, value in unknown_audience:
+        click.echo(f"  warning: {course} names an audience {value!r} that is not one of the seed's groups")
+    click.echo("duties per phase:")
+    for p in phases:
+        click.echo(f"  {p['phase']:<24}{p['name']:<8}{p['duties']:>5}")
+    click.echo(f"recovery duties: {recovery} (minimum {RECOVERY_MINIMUM})")
+
+
+def _print_provenance(store, as_json: bool) -> None:
+    from kg.coverage import source_provenance
+
+    shares = source_provenance(store)
+    if as_json:
+        click.echo(json.dumps(shares, ensure_ascii=False, indent=2))
+        return
+    total = sum(v["count"] for v in shares.values())
+    click.echo(f"sources: {total}")
+    labels = {"official": "official (publisher's address)", "mirror": "mirror only", "none": "no address"}
+    for kind, v in shares.items():
+        click.echo(f"  {labels[kind]:<32}{v['count']:>5}  {v['share']:>5.1f} %")
+
+
+def _print_hazard_table(cov, holes) -> None:
+    from kg.coverage import COLUMNS, family_lessons
+
     fam = family_lessons(cov)
     click.echo(f"{'hazard':<34}{'name':<16}" + "".join(f"{c:>9}" for c in COLUMNS))
     for h in sorted(cov.values(), key=lambda c: (c.family or c.id, c.level != "family", c.id)):

@@ -67,3 +67,71 @@ def gaps(coverage: dict[str, HazardCoverage]) -> dict[str, list[str]]:
         "no_lesson": sorted(c.id for c in hazards if not c.count("lessons")),
         "family_under_3_lessons": sorted(f for f, c in coverage.items() if c.level == "family" and len(fam[f]) < 3),
     }
+
+
+# --- first responders (the seed article's 12 groups) -------------------------------------------
+
+#: The groups the seed article names for first-responder (第一响应人) training, in its order and
+#: wording (src.seed-article, 整合基层应急管理综合性队伍体系 · 其次).  Course nodes name the groups
+#: they are written for in their list property ``audience``, using exactly these strings.
+FIRST_RESPONDER_GROUPS = (
+    "基层应急管理工作人员", "公安民警和警务辅助人员", "交通运输行业驾驶人员", "码头作业人员",
+    "建筑管理人员", "导游", "大型商场和民用航空业相关人员", "游泳场馆和浴场救生人员",
+    "文娱场所安保人员", "社区物业从业人员", "灾害信息员", "应急志愿者",
+)
+#: A group counts as covered when a course of this kind (a role track) names it.
+COVERING_COURSE_KIND = "track"
+
+
+@dataclass
+class GroupCoverage:
+    group: str
+    tracks: list[str] = field(default_factory=list)       # role tracks written for the group
+    other_courses: list[str] = field(default_factory=list)  # core or refresher courses naming it
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.tracks)
+
+
+def first_responder_coverage(store: GraphStore) -> tuple[list[GroupCoverage], list[tuple[str, str]]]:
+    """Each seed group with the courses that name it in ``audience``; and (course, value) pairs
+    for audience values that are not one of the seed groups (a misspelt group reaches nobody)."""
+    groups = {g: GroupCoverage(g) for g in FIRST_RESPONDER_GROUPS}
+    unknown: list[tuple[str, str]] = []
+    for row in store.run_read("course_audiences"):
+        audience = row.get("audience") or []
+        if isinstance(audience, str):
+            audience = [audience]
+        for value in audience:
+            target = groups.get(value)
+            if target is None:
+                unknown.append((row["id"], value))
+            elif row.get("kind") == COVERING_COURSE_KIND:
+                target.tracks.append(row["id"])
+            else:
+                target.other_courses.append(row["id"])
+    return [groups[g] for g in FIRST_RESPONDER_GROUPS], sorted(unknown)
+
+
+def duties_per_phase(store: GraphStore) -> list[dict]:
+    """``[{phase, name, order, duties}]`` in process order."""
+    return store.run_read("duties_per_phase")
+
+
+#: The phase whose duties the seed article lists under 善后恢复, and the minimum the content keeps.
+RECOVERY_PHASE = "phase.recovery"
+RECOVERY_MINIMUM = 35
+
+
+# --- provenance of the cited sources -----------------------------------------------------------
+
+def source_provenance(store: GraphStore) -> dict[str, dict]:
+    """Per kind (official / mirror / none): the count, the share in percent and the source ids."""
+    from kg.content.rules import PROVENANCE_KINDS, provenance_kind, provenance_shares
+
+    kinds = {row["id"]: provenance_kind(row) for row in store.run_read("provenance_sources")}
+    shares = provenance_shares(kinds.values())
+    for kind in PROVENANCE_KINDS:
+        shares[kind]["ids"] = sorted(i for i, k in kinds.items() if k == kind)
+    return shares

@@ -110,12 +110,17 @@ class SourceItem(Strict):
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     identifier: ShortText | None = None  # document number, DOI, standard number
     note: Text | None = None
+    # The url is a copy of the document on a site that did not publish it (a reposting site,
+    # a document-sharing site): kept because no copy from the publisher was found.
+    mirror: bool = False
     links: list[Link] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _locatable(self):
         if not self.url and not self.identifier:
             raise ValueError("a source needs a url or an identifier (document number, DOI …)")
+        if self.mirror and not self.url:
+            raise ValueError("`mirror: true` describes a url: a source without a url is not a mirror")
         return self
 
     def properties(self) -> dict:
@@ -285,9 +290,18 @@ class CriterionItem(Item):
     unit: ShortText | None = None
     recurrence_months: Annotated[int, Field(ge=1, le=60)] | None = None
     provenance: Literal["official-2020", "derived"]
+    # The criterion's text could not be checked against the official text in force; the
+    # addresses tried are listed in `sources_tried` and the gap is said in `source_gap`.
+    unverified: bool = False
+    sources_tried: list[ShortText] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _gate_rules(self):
+        if self.unverified and (not self.sources_tried or not self.source_gap):
+            raise ValueError("an unverified criterion lists the addresses tried (`sources_tried`) "
+                             "and says what is missing (`source_gap`)")
+        if self.sources_tried and not self.unverified:
+            raise ValueError("`sources_tried` belongs to an unverified criterion (`unverified: true`)")
         if self.gate and self.points != 0:
             raise ValueError("a gate condition carries no points (it must hold, it is not scored)")
         if not self.gate and self.points <= 0:

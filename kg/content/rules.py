@@ -81,3 +81,46 @@ def _standard_totals(content: Content, nodes: dict) -> list[Problem]:
             out.append(Problem(node.file, node.line, "total_points",
                                f"the criteria of {node.id} add up to {total:g} points, not {expected:g}"))
     return out
+
+
+# --- provenance (warnings: printed by `cem check`, never a failure) ----------------------------
+
+PROVENANCE_KINDS = ("official", "mirror", "none")
+
+
+def provenance_kind(properties: dict) -> str:
+    """How a Source can be reached: ``official`` (an address at the publisher), ``mirror`` (an
+    address at a site that only copied the document) or ``none`` (no address, only an
+    identifier such as a document number)."""
+    if not properties.get("url"):
+        return "none"
+    return "mirror" if properties.get("mirror") else "official"
+
+
+def provenance_warnings(content: Content) -> list[Problem]:
+    """A warning for every source that has no address, or whose address is only a mirror."""
+    warnings = []
+    for node in content.nodes:
+        if node.label != "Source":
+            continue
+        kind = provenance_kind(node.properties)
+        if kind == "none":
+            warnings.append(Problem(node.file, node.line, "url",
+                                    f"source {node.id!r} has no address: find the publisher's copy "
+                                    "(npc.gov.cn, gov.cn, mem.gov.cn, a provincial 应急管理厅, the investigating authority)"))
+        elif kind == "mirror":
+            warnings.append(Problem(node.file, node.line, "mirror",
+                                    f"source {node.id!r} points at a mirror ({node.properties['url']}): "
+                                    "replace it with the publisher's copy when one is found"))
+    return sorted(warnings)
+
+
+def provenance_shares(kinds) -> dict[str, dict]:
+    """Counts and shares (percent, one decimal) of each provenance kind."""
+    kinds = list(kinds)
+    total = len(kinds)
+    out = {}
+    for kind in PROVENANCE_KINDS:
+        n = sum(1 for k in kinds if k == kind)
+        out[kind] = {"count": n, "share": round(100.0 * n / total, 1) if total else 0.0}
+    return out
