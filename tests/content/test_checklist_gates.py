@@ -12,16 +12,8 @@ from assessments.checklist import checklist_from_content, load_checklist
 from kg.content.loader import read_content
 from tests.assessment.helpers import bundled_content
 from tests.assessment.web_fixtures import make_app, page, seed, signed_in, token_and_version
-from tests.web.platform_fixtures import fast_hasher
-from web import accounts
 
 GATES = ("crit.dc2020.g1", "crit.dc2020.g2", "crit.dc2020.g3")
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", fast_hasher())
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
 
 
 def test_the_2011_gate_conditions_are_marked_unverified_with_the_addresses_tried():
@@ -74,7 +66,7 @@ def test_the_engine_reads_unverified_from_the_store(store):
 
 def test_the_pages_say_which_gate_conditions_are_unverified(store, tmp_path):
     seed(store)
-    app = make_app(store, UPLOAD_DIR=str(tmp_path))
+    app = make_app(store, data_dir=str(tmp_path))
     c = signed_in(app, "comm-a")
     token, _ = token_and_version(c, "/assessment/community/community.a")
     r = c.post("/assessment/community/community.a/open",
