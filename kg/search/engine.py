@@ -25,7 +25,7 @@ CANDIDATES = 50
 #: both stores (their keyword scorers differ: kglite BM25 over CJK unigrams + bigrams, Neo4j's
 #: cjk analyzer over bigrams).  English keyword matching only reaches the few English names in
 #: the graph, so for English queries keywords only nudge the dense ranking.
-FUSION = {"zh": (1.0, 0.5, 5), "en": (1.0, 0.25, 1)}
+FUSION = {"zh": (1.0, 0.5, 5), "en": (1.0, 1.25, 5)}
 
 LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预案", "Hazard": "灾害风险",
                "Incident": "事件", "Facility": "设施与资源", "Organization": "组织与角色",
