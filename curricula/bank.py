@@ -340,6 +340,8 @@ NEGATIVE_MARKERS = ("不正确", "不是", "不应", "不属于", "不包括", "
 #: Locators that point at a whole document instead of a place in it.
 VAGUE_LOCATORS = frozenset({"全文", "全表", "全书", "全篇", "全部", "全部课件", "整篇", "whole document"})
 _EMPHASIS = re.compile(r"\*\*[^*]+?\*\*")
+#: The page marks the kind of an item itself; a stem must not repeat it ("（多选）").
+KIND_MARKER = re.compile(r"[（(]\s*(?:多选|单选|判断|多项选择|单项选择)(?:题)?\s*[）)]")
 
 
 def option_lengths(options: list[str]) -> list[int]:
@@ -380,6 +382,9 @@ def item_rule_violations(question_id: str, props: Mapping, citations: list[tuple
     kind = props.get("kind")
     options = [str(o) for o in props.get("options") or []]
     stem = str(props.get("name") or "")
+    if KIND_MARKER.search(stem):
+        out.append(f"question {question_id}: the stem repeats the item kind ({KIND_MARKER.search(stem).group(0)}); "
+                   f"the page shows it")
     for marker in unemphasised_negatives(stem):
         out.append(f"question {question_id}: negative stem: emphasise “{marker}” as **{marker}**")
     lowered = [o.casefold() for o in options]

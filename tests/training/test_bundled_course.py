@@ -64,3 +64,10 @@ def test_the_core_course_can_be_completed_and_certified(bundled):
 @pytest.mark.parametrize("course_id", TRACKS)
 def test_every_role_track_can_be_completed_and_certified(bundled, course_id):
     complete_and_certify(bundled, course_id, "t" + str(TRACKS.index(course_id)))
+
+
+def test_every_training_node_has_an_english_name():
+    content = read_content()
+    labels = ("Course", "Module", "Unit", "Objective", "Quiz", "Question")
+    missing = [n.id for n in content.nodes if n.label in labels and not n.properties.get("name_en")]
+    assert missing == [], missing[:10]

@@ -105,3 +105,11 @@ def test_course_check_prints_the_bank_figures_and_fails_on_a_bad_item(tmp_path):
     result = CliRunner().invoke(main, ["course", "check", "--path", str(folder)])
     assert result.exit_code == 1
     assert "locator “全文”" in result.output and "emphasise “不正确”" in result.output
+
+
+def test_a_stem_does_not_repeat_the_item_kind():
+    problems = item_rule_violations("q.x", item(name="下列哪些做法正确？（多选）", kind="multiple",
+                                                options=["立即报警", "先拍视频", "先回家去", "等人来救"],
+                                                answer=(0, 1)), CITED)
+    assert any("repeats the item kind" in p for p in problems), problems
+    assert item_rule_violations("q.x", item(name="下列哪些做法正确？", kind="multiple", answer=(0, 1)), CITED) == []
