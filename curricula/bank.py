@@ -27,6 +27,13 @@ TRAINING_TYPES = ("HAS_MODULE", "HAS_UNIT", "HAS_OBJECTIVE", "ASSESSES", "QUIZ_F
 DEFAULT_CERTIFICATE_YEARS = 3
 #: FEMA EMI: every test bank has at least 10 items.
 MIN_FINAL_BANK = 10
+#: The groups the seed article names for first-responder training, exactly as written there;
+#: a course's ``audience`` lists the ones it is for (``cem stats --coverage`` counts role tracks).
+SEED_FIRST_RESPONDER_GROUPS = (
+    "基层应急管理工作人员", "公安民警和警务辅助人员", "交通运输行业驾驶人员", "码头作业人员",
+    "建筑管理人员", "导游", "大型商场和民用航空业相关人员", "游泳场馆和浴场救生人员",
+    "文娱场所安保人员", "社区物业从业人员", "灾害信息员", "应急志愿者",
+)
 
 
 @dataclass
@@ -478,7 +485,12 @@ def bank_report(cat: Catalog) -> BankReport:
         cp = cat.props(course)
         modules = sorted(by_out[("HAS_MODULE", course)], key=lambda m: (cat.props(m).get("order", 0), m))
         modules_in_courses.update(modules)
-        entry = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0}
+        entry = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0,
+                 "audience": list(cp.get("audience") or [])}
+        for group in entry["audience"]:
+            if group not in SEED_FIRST_RESPONDER_GROUPS:
+                report.violations.append(f"course {course}: audience “{group}” is not one of the seed article's "
+                                         f"first-responder groups ({'、'.join(SEED_FIRST_RESPONDER_GROUPS)})")
         course_objectives: list[str] = []
         for module in modules:
             objectives = sorted(by_out[("HAS_OBJECTIVE", module)])

@@ -94,6 +94,8 @@ def _print_report(report) -> None:
     for c in report.courses:
         click.echo(f"{c['id']}  {c['name']}  ({c['kind']}; final exam: {c['final'] or '-'}, "
                    f"refresher: {c['refresher'] or '-'}; {c['questions']} items)")
+        if c.get("audience"):
+            click.echo(f"  for: {'、'.join(c['audience'])}")
         for m in c["modules"]:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(m["kinds"].items())) or "no items"
             click.echo(f"  {m['id']:<34} {m['units']:>2} units  {m['questions']:>3} items ({kinds})  "

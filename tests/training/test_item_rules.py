@@ -113,3 +113,15 @@ def test_a_stem_does_not_repeat_the_item_kind():
                                                 answer=(0, 1)), CITED)
     assert any("repeats the item kind" in p for p in problems), problems
     assert item_rule_violations("q.x", item(name="下列哪些做法正确？", kind="multiple", answer=(0, 1)), CITED) == []
+
+
+def test_a_course_audience_names_the_seed_groups_exactly():
+    cat = bank([item()])
+    course = cat.nodes["course.t"][1]
+    course["audience"] = ["导游", "交通运输行业驾驶人员"]
+    report = bank_report(cat)
+    assert not [v for v in report.violations if "audience" in v], report.violations
+    assert report.courses[0]["audience"] == ["导游", "交通运输行业驾驶人员"]
+    course["audience"] = ["导游人员"]  # not the seed's wording
+    report = bank_report(cat)
+    assert any("audience “导游人员”" in v for v in report.violations), report.violations
