@@ -71,3 +71,13 @@ def test_every_training_node_has_an_english_name():
     labels = ("Course", "Module", "Unit", "Objective", "Quiz", "Question")
     missing = [n.id for n in content.nodes if n.label in labels and not n.properties.get("name_en")]
     assert missing == [], missing[:10]
+
+
+def test_every_course_names_its_audience_and_the_tracks_reach_the_seed_groups():
+    content = read_content()
+    courses = {n.id: n.properties for n in content.nodes if n.label == "Course"}
+    assert all(p.get("audience") for p in courses.values()), [c for c, p in courses.items() if not p.get("audience")]
+    reached = {g for p in courses.values() if p.get("kind") == "track" for g in p["audience"]}
+    assert reached <= set(bank.SEED_FIRST_RESPONDER_GROUPS)
+    # every seed group but the dock workers has a role track (see course.track-transport's source_gap)
+    assert set(bank.SEED_FIRST_RESPONDER_GROUPS) - reached == {"码头作业人员"}
