@@ -12,12 +12,14 @@ shuffled (true/false items keep 正确/错误 in place) and the shown order is s
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from curricula.errors import N_, NotFound
 from curricula.scoring import DEFAULT_PASS_MARK, FEMA_FLOOR, Key, encode_order
+from kg.content.models import FORBIDDEN_OPTIONS
 from kg.store.base import GraphStore
 
 TRAINING_LABELS = ("Course", "Module", "Unit", "Objective", "Quiz", "Question")
@@ -25,6 +27,13 @@ TRAINING_TYPES = ("HAS_MODULE", "HAS_UNIT", "HAS_OBJECTIVE", "ASSESSES", "QUIZ_F
 DEFAULT_CERTIFICATE_YEARS = 3
 #: FEMA EMI: every test bank has at least 10 items.
 MIN_FINAL_BANK = 10
+#: The groups the seed article names for first-responder training, exactly as written there;
+#: a course's ``audience`` lists the ones it is for (``cem stats --coverage`` counts role tracks).
+SEED_FIRST_RESPONDER_GROUPS = (
+    "基层应急管理工作人员", "公安民警和警务辅助人员", "交通运输行业驾驶人员", "码头作业人员",
+    "建筑管理人员", "导游", "大型商场和民用航空业相关人员", "游泳场馆和浴场救生人员",
+    "文娱场所安保人员", "社区物业从业人员", "灾害信息员", "应急志愿者",
+)
 
 
 @dataclass
@@ -264,6 +273,8 @@ class Catalog:
 
     nodes: dict[str, tuple[str, dict]] = field(default_factory=dict)  # id -> (label, properties)
     rels: list[tuple[str, str, str]] = field(default_factory=list)  # (type, start, end)
+    #: question id -> [(source id, locator or None)], one entry per citation
+    citations: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     @classmethod
     def from_content(cls, content) -> "Catalog":
@@ -274,6 +285,8 @@ class Catalog:
         for r in content.relationships:
             if r.type in TRAINING_TYPES and r.start in cat.nodes:
                 cat.rels.append((r.type, r.start, r.end))
+            elif r.type == "CITES" and cat.nodes.get(r.start, ("",))[0] == "Question":
+                cat.citations.setdefault(r.start, []).append((r.end, r.properties.get("locator")))
         return cat
 
     @classmethod
@@ -291,6 +304,10 @@ class Catalog:
         for row in store.run_read("training_catalog_relationships", types=list(TRAINING_TYPES)):
             if row["start"] in cat.nodes:
                 cat.rels.append((row["type"], row["start"], row["end"]))
+        questions = cat.of("Question")
+        for start in range(0, len(questions), 1000):
+            for row in store.run_read("training_question_citations", questions=questions[start:start + 1000]):
+                cat.citations.setdefault(row["question"], []).append((row["source"], row["locator"]))
         return cat
 
     def of(self, label: str) -> list[str]:
@@ -306,11 +323,131 @@ class Catalog:
         return [s for t, s, e in self.rels if t == rel_type and e == end]
 
 
+
+# --- item-writing rules ----------------------------------------------------------------------
+#
+# Measurable rules for every question bank (the questions that assess the objectives of one
+# module).  Each one is checked by ``item_rule_violations`` / ``bank_figures`` and reported by
+# ``cem course check``.
+
+#: Kinds with exactly one correct option out of four.
+SINGLE_ANSWER_KINDS = ("single", "scenario")
+#: Kinds whose options are free text (true/false options are fixed).
+CHOICE_KINDS = ("single", "scenario", "multiple")
+#: In at most this share of a bank's single-answer items may the key be the uniquely longest
+#: option (a test-wise guess of "the longest one" should not pay; by chance it is about 25 %).
+KEY_LONGEST_MAX_SHARE = 0.35
+#: No option may be more than this many times as long as the shortest, unless the item says
+#: why in ``length_ok_because``.
+OPTION_LENGTH_MAX_RATIO = 2.0
+LENGTH_EXCUSE_FIELD = "length_ok_because"
+#: Words that turn a stem negative ("which is NOT …"); they must be emphasised as ``**…**``.
+NEGATIVE_MARKERS = ("不正确", "不是", "不应", "不属于", "不包括", "不符合", "不适用", "不能", "不得",
+                    "不宜", "不可", "不要", "不对", "错误")
+#: Locators that point at a whole document instead of a place in it.
+VAGUE_LOCATORS = frozenset({"全文", "全表", "全书", "全篇", "全部", "全部课件", "整篇", "whole document"})
+_EMPHASIS = re.compile(r"\*\*[^*]+?\*\*")
+#: The page marks the kind of an item itself; a stem must not repeat it ("（多选）").
+KIND_MARKER = re.compile(r"[（(]\s*(?:多选|单选|判断|多项选择|单项选择)(?:题)?\s*[）)]")
+
+
+def option_lengths(options: list[str]) -> list[int]:
+    """The length of each option in characters (a CJK character and a digit count the same)."""
+    return [len(o.strip()) for o in options]
+
+
+def key_is_uniquely_longest(options: list[str], answer: list[int]) -> bool:
+    """True when a single-answer item's key is longer than every distractor."""
+    lengths = option_lengths(options)
+    key = int(answer[0])
+    return all(lengths[key] > n for i, n in enumerate(lengths) if i != key)
+
+
+def option_length_ratio(options: list[str]) -> float:
+    lengths = option_lengths(options)
+    return max(lengths) / max(min(lengths), 1)
+
+
+def negative_markers(stem: str) -> list[str]:
+    """The negative words in a stem, emphasised or not."""
+    return [m for m in NEGATIVE_MARKERS if m in stem.replace("**", "")]
+
+
+def unemphasised_negatives(stem: str) -> list[str]:
+    """Negative words outside ``**…**`` emphasis."""
+    bare = _EMPHASIS.sub("", stem)
+    return [m for m in NEGATIVE_MARKERS if m in bare]
+
+
+def vague_locator(locator: str | None) -> bool:
+    return not locator or locator.strip().strip("。.") in VAGUE_LOCATORS
+
+
+def item_rule_violations(question_id: str, props: Mapping, citations: list[tuple[str, str | None]]) -> list[str]:
+    """The item-writing rules one question breaks (the bank-level share is checked separately)."""
+    out: list[str] = []
+    kind = props.get("kind")
+    options = [str(o) for o in props.get("options") or []]
+    stem = str(props.get("name") or "")
+    if KIND_MARKER.search(stem):
+        out.append(f"question {question_id}: the stem repeats the item kind ({KIND_MARKER.search(stem).group(0)}); "
+                   f"the page shows it")
+    for marker in unemphasised_negatives(stem):
+        out.append(f"question {question_id}: negative stem: emphasise “{marker}” as **{marker}**")
+    lowered = [o.casefold() for o in options]
+    for bad in FORBIDDEN_OPTIONS:
+        if any(bad in o for o in lowered):
+            out.append(f"question {question_id}: option uses “{bad}”")
+    if kind in CHOICE_KINDS and options:
+        ratio = option_length_ratio(options)
+        if ratio > OPTION_LENGTH_MAX_RATIO and not props.get(LENGTH_EXCUSE_FIELD):
+            lengths = option_lengths(options)
+            out.append(f"question {question_id}: the longest option ({max(lengths)} characters) is {ratio:.1f} times "
+                       f"the shortest ({min(lengths)}); at most {OPTION_LENGTH_MAX_RATIO:g} unless "
+                       f"`{LENGTH_EXCUSE_FIELD}` says why")
+    if not citations:
+        out.append(f"question {question_id}: cites no source")
+    for source, locator in citations:
+        if vague_locator(locator):
+            out.append(f"question {question_id}: cites {source} with locator “{locator or ''}”: "
+                       f"name the article, section, table or paragraph")
+    return out
+
+
+def bank_figures(bank_id: str, questions: Iterable[str], cat: "Catalog") -> dict:
+    """Item-writing figures of one bank: key-longest share, option-length ratios, negative stems."""
+    single = key_longest = over_ratio = excused = negative = 0
+    ratios: list[float] = []
+    for q in questions:
+        p = cat.props(q)
+        options = [str(o) for o in p.get("options") or []]
+        if p.get("kind") in SINGLE_ANSWER_KINDS:
+            single += 1
+            key_longest += key_is_uniquely_longest(options, p["answer"])
+        if p.get("kind") in CHOICE_KINDS and options:
+            ratio = option_length_ratio(options)
+            ratios.append(ratio)
+            if ratio > OPTION_LENGTH_MAX_RATIO:
+                if p.get(LENGTH_EXCUSE_FIELD):
+                    excused += 1
+                else:
+                    over_ratio += 1
+        negative += bool(negative_markers(str(p.get("name") or "")))
+    ratios.sort()
+    return {"id": bank_id, "single_answer_items": single, "key_longest": key_longest,
+            "key_longest_share": key_longest / single if single else 0.0,
+            "option_ratio_max": ratios[-1] if ratios else 0.0,
+            "option_ratio_median": ratios[len(ratios) // 2] if ratios else 0.0,
+            "option_ratio_over_limit": over_ratio, "option_ratio_excused": excused,
+            "negative_stems": negative}
+
+
 @dataclass
 class BankReport:
     courses: list[dict] = field(default_factory=list)
     positions: dict[str, Counter] = field(default_factory=dict)  # kind -> Counter(position)
     kinds: Counter = field(default_factory=Counter)
+    banks: list[dict] = field(default_factory=list)  # item-writing figures per module bank
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -337,6 +474,7 @@ def bank_report(cat: Catalog) -> BankReport:
             counter[int(a)] += 1
         if not by_out[("ASSESSES", q)]:
             report.violations.append(f"question {q}: assesses no objective")
+        report.violations += item_rule_violations(q, p, cat.citations.get(q, []))
     for quiz in cat.of("Quiz"):
         targets = by_out[("QUIZ_FOR", quiz)]
         if len(targets) != 1:
@@ -347,7 +485,12 @@ def bank_report(cat: Catalog) -> BankReport:
         cp = cat.props(course)
         modules = sorted(by_out[("HAS_MODULE", course)], key=lambda m: (cat.props(m).get("order", 0), m))
         modules_in_courses.update(modules)
-        entry = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0}
+        entry = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0,
+                 "audience": list(cp.get("audience") or [])}
+        for group in entry["audience"]:
+            if group not in SEED_FIRST_RESPONDER_GROUPS:
+                report.violations.append(f"course {course}: audience “{group}” is not one of the seed article's "
+                                         f"first-responder groups ({'、'.join(SEED_FIRST_RESPONDER_GROUPS)})")
         course_objectives: list[str] = []
         for module in modules:
             objectives = sorted(by_out[("HAS_OBJECTIVE", module)])
@@ -412,6 +555,16 @@ def bank_report(cat: Catalog) -> BankReport:
     for module in cat.of("Module"):
         if module not in modules_in_courses:
             report.warnings.append(f"module {module}: belongs to no course")
+        bank = sorted({q for o in by_out[("HAS_OBJECTIVE", module)] for q in by_in[("ASSESSES", o)]})
+        if not bank:
+            continue
+        figures = bank_figures(module, bank, cat)
+        report.banks.append(figures)
+        if figures["key_longest_share"] > KEY_LONGEST_MAX_SHARE:
+            report.violations.append(
+                f"bank {module}: the key is the uniquely longest option in {figures['key_longest']} of "
+                f"{figures['single_answer_items']} single-answer items ({figures['key_longest_share']:.0%}); "
+                f"at most {KEY_LONGEST_MAX_SHARE:.0%}")
     for kind, counter in report.positions.items():
         if kind in ("single", "scenario"):
             total = sum(counter.values())

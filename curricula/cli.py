@@ -81,6 +81,7 @@ def course_check(paths: tuple[str, ...], from_store: bool, location: str | None,
         click.echo(json.dumps({"courses": report.courses, "kinds": dict(report.kinds),
                                "positions": {k: {str(p + 1): n for p, n in sorted(v.items())}
                                              for k, v in report.positions.items()},
+                               "banks": report.banks,
                                "violations": report.violations, "warnings": report.warnings},
                               ensure_ascii=False, indent=2, default=dict))
     else:
@@ -93,6 +94,8 @@ def _print_report(report) -> None:
     for c in report.courses:
         click.echo(f"{c['id']}  {c['name']}  ({c['kind']}; final exam: {c['final'] or '-'}, "
                    f"refresher: {c['refresher'] or '-'}; {c['questions']} items)")
+        if c.get("audience"):
+            click.echo(f"  for: {'、'.join(c['audience'])}")
         for m in c["modules"]:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(m["kinds"].items())) or "no items"
             click.echo(f"  {m['id']:<34} {m['units']:>2} units  {m['questions']:>3} items ({kinds})  "
@@ -106,6 +109,7 @@ def _print_report(report) -> None:
         total = sum(counter.values()) or 1
         spread = "  ".join(f"{p + 1}: {n} ({n / total:.0%})" for p, n in sorted(counter.items()))
         click.echo(f"  {kind:<11} {spread}")
+    _print_bank_figures(report.banks)
     for w in report.warnings:
         click.echo(f"warning: {w}")
     for v in report.violations:
@@ -113,6 +117,30 @@ def _print_report(report) -> None:
     if not report.violations:
         click.echo(f"ok: {len(report.courses)} courses, {sum(report.kinds.values())} items, "
                    f"{len(report.warnings)} warnings")
+
+
+def _print_bank_figures(banks: list[dict]) -> None:
+    from curricula.bank import KEY_LONGEST_MAX_SHARE, OPTION_LENGTH_MAX_RATIO
+
+    click.echo(f"item-writing figures per bank (key uniquely longest in at most {KEY_LONGEST_MAX_SHARE:.0%} of "
+               f"single-answer items; longest option at most {OPTION_LENGTH_MAX_RATIO:g}x the shortest unless "
+               f"declared; negative words emphasised):")
+    click.echo(f"  {'bank':<30}{'single':>7}{'key longest':>15}{'ratio max':>11}{'median':>8}"
+               f"{'>limit':>8}{'declared':>10}{'negative stems':>16}")
+    for b in banks:
+        click.echo(f"  {b['id']:<30}{b['single_answer_items']:>7}"
+                   f"{b['key_longest']:>7} ({b['key_longest_share']:>4.0%})"
+                   f"{b['option_ratio_max']:>11.2f}{b['option_ratio_median']:>8.2f}"
+                   f"{b['option_ratio_over_limit']:>8}{b['option_ratio_excused']:>10}{b['negative_stems']:>16}")
+    if banks:
+        single = sum(b["single_answer_items"] for b in banks)
+        longest = sum(b["key_longest"] for b in banks)
+        share = longest / single if single else 0.0
+        click.echo(f"  {'all banks':<30}{single:>7}{longest:>7} ({share:>4.0%})"
+                   f"{max(b['option_ratio_max'] for b in banks):>11.2f}{'':>8}"
+                   f"{sum(b['option_ratio_over_limit'] for b in banks):>8}"
+                   f"{sum(b['option_ratio_excused'] for b in banks):>10}"
+                   f"{sum(b['negative_stems'] for b in banks):>16}")
 
 
 @click.group(name="certificates")

@@ -45,7 +45,8 @@ def _q(lines, qid, objective, i, kind):
     else:
         lines += [f"    options: [做法甲{i}, 做法乙{i}, 做法丙{i}, 做法丁{i}]", f"    answer: [{i % 4}]"]
     lines += [f"    explanation: 第{i}题的解析：依据单元内容，正确做法见教材对应章节。",
-              "    sources: [src.fx]", "    links:", f"      - {{type: ASSESSES, to: {objective}}}",
+              "    sources: [{id: src.fx, locator: 第2章 初期火灾处置}]", "    links:",
+              f"      - {{type: ASSESSES, to: {objective}}}",
               "      - {type: TESTS, to: hazard.fx-fire}"]
 
 
