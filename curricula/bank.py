@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 from curricula.errors import N_, NotFound
 from curricula.scoring import DEFAULT_PASS_MARK, FEMA_FLOOR, Key, encode_order
 from kg.content.models import FORBIDDEN_OPTIONS
+from kg.coverage import FIRST_RESPONDER_GROUPS
 from kg.store.base import GraphStore
 
 TRAINING_LABELS = ("Course", "Module", "Unit", "Objective", "Quiz", "Question")
@@ -27,13 +28,9 @@ TRAINING_TYPES = ("HAS_MODULE", "HAS_UNIT", "HAS_OBJECTIVE", "ASSESSES", "QUIZ_F
 DEFAULT_CERTIFICATE_YEARS = 3
 #: FEMA EMI: every test bank has at least 10 items.
 MIN_FINAL_BANK = 10
-#: The groups the seed article names for first-responder training, exactly as written there;
-#: a course's ``audience`` lists the ones it is for (``cem stats --coverage`` counts role tracks).
-SEED_FIRST_RESPONDER_GROUPS = (
-    "基层应急管理工作人员", "公安民警和警务辅助人员", "交通运输行业驾驶人员", "码头作业人员",
-    "建筑管理人员", "导游", "大型商场和民用航空业相关人员", "游泳场馆和浴场救生人员",
-    "文娱场所安保人员", "社区物业从业人员", "灾害信息员", "应急志愿者",
-)
+#: The groups the seed article names for first-responder training, exactly as written there
+#: (one list, kept with the coverage report); a course's ``audience`` lists the ones it is for.
+SEED_FIRST_RESPONDER_GROUPS = FIRST_RESPONDER_GROUPS
 
 
 @dataclass

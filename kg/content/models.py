@@ -199,6 +199,9 @@ class CourseItem(Item):
     kind: Literal["core", "track", "refresher"]
     certificate_years: Annotated[int, Field(ge=1, le=10)] | None = None
     practical_skills: list[ShortText] = Field(default_factory=list)
+    # The seed article's first-responder groups the course is written for, in its exact words
+    # (kg.coverage.FIRST_RESPONDER_GROUPS; `cem course check` refuses any other wording).
+    audience: list[ShortText] = Field(default_factory=list)
 
 
 class ModuleItem(Item):
@@ -234,6 +237,8 @@ class QuestionItem(Item):
     options: list[ShortText]
     answer: list[Annotated[int, Field(ge=0, le=5)]] = Field(min_length=1)
     explanation: Text
+    # Why the options may differ in length by more than 2x (numbers, names of grades …).
+    length_ok_because: ShortText | None = None
 
     @model_validator(mode="after")
     def _item_rules(self):

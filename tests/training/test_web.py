@@ -144,3 +144,9 @@ def test_unit_markdown_is_sanitised():
     html = str(markdown("# 标题\n\n<script>alert(1)</script> [x](javascript:alert(1)) [y](https://example.org) **粗体**"))
     assert "<script" not in html and 'href="javascript' not in html and "<strong>粗体</strong>" in html
     assert "&lt;script&gt;" in html and 'href="https://example.org"' in html and 'rel="noopener noreferrer"' in html
+
+
+def test_emphasised_words_in_stems_are_bold_and_everything_else_escaped():
+    from web.training.render import emphasis
+
+    assert str(emphasis("以下哪项**不**正确？<b>x</b>")) == "以下哪项<strong>不</strong>正确？&lt;b&gt;x&lt;/b&gt;"
