@@ -45,7 +45,7 @@ def set_base_map(store: GraphStore, community_id: str, data: bytes, *, data_dir:
     old = base_map(store, community_id)
     store.upsert_nodes("BaseMap", [{"id": f"basemap.{suffix(community_id)}", "properties": {
         "community": community_id, "file": stored.name, "width": stored.width, "height": stored.height,
-        "title": clean_text(title, "title", limit=60), "uploaded_at": now_iso(now)}}], replace=True)
+        "caption": clean_text(title, "caption", limit=60), "uploaded_at": now_iso(now)}}], replace=True)
     store.upsert_relationships([{"type": "CASE_OF", "start": f"basemap.{suffix(community_id)}", "end": community_id}])
     if old and old.get("file") != stored.name:
         files.remove(data_dir, community_id, [old["file"]])
@@ -111,7 +111,7 @@ def map_data(store: GraphStore, acc: Access, community_id: str, *, cipher=None, 
                    key=lambda c: c.get("reported_at", ""), reverse=True)[:MAX_CASES_ON_MAP]
     out: dict[str, Any] = {
         "community": community_id,
-        "base": ({"url": base_url, "width": base["width"], "height": base["height"], "title": base.get("title", "")}
+        "base": ({"url": base_url, "width": base["width"], "height": base["height"], "caption": base.get("caption", "")}
                  if base else None),
         "tile_url": tile_url or None,
         "cases": [{"id": c["id"], "x": c["x"], "y": c["y"], "name": c.get("hazard_name", ""), "place": c.get("place", ""),
