@@ -20,7 +20,7 @@ people who need it).
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from kg.access import Access, Viewer
 from kg.store import GraphStore
@@ -87,4 +87,4 @@ def helper_people(store: GraphStore, viewer: Viewer, community_id: str) -> list[
     return [r["id"] for r in store.run_read("community_helper_people", community=community_id, account=viewer.id)]
 
 
-__all__ = ["is_editor", "can_view", "can_manage", "can_see_case", "can_act", "residents_scope", "helper_people"]
+__all__ = ["can_act", "can_manage", "can_see_case", "can_view", "helper_people", "is_editor", "residents_scope"]

@@ -64,4 +64,4 @@ def cipher_for(settings) -> Cipher:
     return _cipher(tuple(personal_data_keys(settings)))
 
 
-__all__ = ["Cipher", "CannotDecrypt", "cipher_for", "PREFIX"]
+__all__ = ["PREFIX", "CannotDecrypt", "Cipher", "cipher_for"]

@@ -36,18 +36,42 @@ from __future__ import annotations
 import re
 import secrets
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from kg.access import Access
 from kg.community import access as rules
 from kg.community import files
-from kg.community.model import (ACTION_NAMES, ASSIGNED, CLOSED, DEADLINE_DAYS, ESCALATED, HANDLED, REMEDIATED,
-                                REPORTED, SEVERITIES, STATE_NAMES, TRANSITIONS, CaseConflict, CommunityInvalid,
-                                CommunityNotAllowed, CommunityNotFound, OutOfOrder, check_client_id,
-                                check_community_id, clean_text, days_between, local_date, new_client_id, now_iso,
-                                number, parse_date, suffix)
+from kg.community.model import (
+    ACTION_NAMES,
+    ASSIGNED,
+    CLOSED,
+    DEADLINE_DAYS,
+    ESCALATED,
+    HANDLED,
+    REMEDIATED,
+    REPORTED,
+    SEVERITIES,
+    STATE_NAMES,
+    TRANSITIONS,
+    CaseConflict,
+    CommunityInvalid,
+    CommunityNotAllowed,
+    CommunityNotFound,
+    OutOfOrder,
+    check_client_id,
+    check_community_id,
+    clean_text,
+    days_between,
+    local_date,
+    new_client_id,
+    now_iso,
+    number,
+    parse_date,
+    suffix,
+)
 from kg.errors import N_
 from kg.store import ConstraintViolation, GraphStore
 
@@ -188,7 +212,7 @@ def overdue_cases(store: GraphStore, community_id: str, today: date, *, limit: i
 
 
 def case_counts(store: GraphStore, community_id: str, today: date) -> dict:
-    counts = {s: 0 for s in STATE_NAMES}
+    counts = dict.fromkeys(STATE_NAMES, 0)
     overdue = 0
     for row in store.run_read("community_case_counts", community=community_id, today=today.isoformat()):
         counts[row["status"]] = int(row["n"])
@@ -522,7 +546,29 @@ def allowed_actions(acc: Access, case: Case) -> list[str]:
     return [a for a, (starts, _) in TRANSITIONS.items() if case.status in starts and rules.can_act(acc, case.props, a)]
 
 
-__all__ = ["Case", "Actor", "Rate", "report_case", "transition", "load_case", "get_case", "list_cases", "overdue_cases",
-           "case_counts", "handling_rates", "handling_rate", "grid_rates", "assignment_proposal", "hazard_context",
-           "default_deadline", "allowed_actions", "is_overdue", "check_point", "REPORTED", "ASSIGNED", "REMEDIATED",
-           "CLOSED", "ESCALATED"]
+__all__ = [
+    "ASSIGNED",
+    "CLOSED",
+    "ESCALATED",
+    "REMEDIATED",
+    "REPORTED",
+    "Actor",
+    "Case",
+    "Rate",
+    "allowed_actions",
+    "assignment_proposal",
+    "case_counts",
+    "check_point",
+    "default_deadline",
+    "get_case",
+    "grid_rates",
+    "handling_rate",
+    "handling_rates",
+    "hazard_context",
+    "is_overdue",
+    "list_cases",
+    "load_case",
+    "overdue_cases",
+    "report_case",
+    "transition",
+]

@@ -15,8 +15,16 @@ from typing import Any
 from kg.access import Access
 from kg.community import access as rules
 from kg.community import files
-from kg.community.model import (FEATURE_KINDS, STATE_NAMES, CommunityInvalid, CommunityNotFound, clean_text, now_iso,
-                                number, suffix)
+from kg.community.model import (
+    FEATURE_KINDS,
+    STATE_NAMES,
+    CommunityInvalid,
+    CommunityNotFound,
+    clean_text,
+    now_iso,
+    number,
+    suffix,
+)
 from kg.community.profile import community, records
 from kg.errors import N_
 from kg.store import GraphStore

@@ -15,8 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kg.community.model import (PERSON_ROLE_NAMES, PERSON_ROLES, CommunityInvalid, CommunityNotFound,
-                                check_community_id, clean_text, new_id, number, whole_number)
+from kg.community.model import (
+    PERSON_ROLE_NAMES,
+    PERSON_ROLES,
+    CommunityInvalid,
+    CommunityNotFound,
+    check_community_id,
+    clean_text,
+    new_id,
+    number,
+    whole_number,
+)
 from kg.errors import N_
 from kg.store import GraphStore
 

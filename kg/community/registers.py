@@ -27,8 +27,20 @@ from typing import Any
 
 import yaml
 
-from kg.community.model import (RISK_ASSESSMENT_MONTHS, RISK_LEVELS, TEAM_KINDS, CommunityInvalid, CommunityNotFound,
-                                add_months, clean_text, new_id, number, parse_date, suffix, whole_number)
+from kg.community.model import (
+    RISK_ASSESSMENT_MONTHS,
+    RISK_LEVELS,
+    TEAM_KINDS,
+    CommunityInvalid,
+    CommunityNotFound,
+    add_months,
+    clean_text,
+    new_id,
+    number,
+    parse_date,
+    suffix,
+    whole_number,
+)
 from kg.community.profile import community, people, records
 from kg.errors import N_
 from kg.store import GraphStore

@@ -25,8 +25,17 @@ from typing import Any
 from kg.access import Viewer
 from kg.community import access as rules
 from kg.community.crypto import Cipher
-from kg.community.model import (CATEGORIES, NEEDS, CommunityInvalid, CommunityNotAllowed, CommunityNotFound,
-                                check_community_id, clean_text, new_id, parse_date)
+from kg.community.model import (
+    CATEGORIES,
+    NEEDS,
+    CommunityInvalid,
+    CommunityNotAllowed,
+    CommunityNotFound,
+    check_community_id,
+    clean_text,
+    new_id,
+    parse_date,
+)
 from kg.errors import N_
 from kg.store import GraphStore
 

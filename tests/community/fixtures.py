@@ -5,18 +5,17 @@ helper and an assignee account."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PIL import Image
 
 from kg import accounts
-from kg.access import Viewer
+from kg.access import Access, Viewer
 from kg.community.crypto import Cipher
 from kg.community.ledger import Actor
-from kg.access import Access
 from tests.web.platform_fixtures import PASSWORD, seed_graph
 
-NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 KEY = "x5Vq3F0mJ2b1zQ6q7n8p9r0s1t2u3v4w5x6y7z8A9B0="
 #: username -> (roles, community)
 COMMUNITY_USERS = {
