@@ -298,9 +298,10 @@ def _register_area_commands() -> None:
     from assessments import cli as assessment_commands
     from curricula import cli as training_commands
     from kg.accounts import cli as account_commands
+    from kg.community import cli as community_commands
     from kg.search import cli as search_commands
 
-    for module in (search_commands, training_commands, assessment_commands, account_commands):
+    for module in (search_commands, training_commands, assessment_commands, account_commands, community_commands):
         for command in module.commands:
             main.add_command(command)
 

@@ -74,6 +74,7 @@ from kg.community.model import (
 )
 from kg.errors import N_
 from kg.store import ConstraintViolation, GraphStore
+from kg.store.base import RESERVED_PROPERTIES
 
 SOURCE_GOVERNANCE = "phase.source-governance"
 RECURRENCE_PIXELS = 30.0
@@ -180,8 +181,8 @@ def load_case(store: GraphStore, case_id: str) -> Case:
     if not rows:
         raise CommunityNotFound(N_("没有隐患记录 %(id)s"), id=str(case_id)[:80])
     row = rows[0]
-    props = dict(row["case"])
-    props.setdefault("id", case_id)
+    props = {k: v for k, v in row["case"].items() if k not in RESERVED_PROPERTIES}
+    props["id"] = case_id
     events = [e for e in row["events"] if e and e.get("action")]
     return Case(props, events, row["hazard"], row["organization"], row["duty"], row["grid"], row["recurs"])
 
@@ -202,7 +203,8 @@ def list_cases(store: GraphStore, community_id: str, *, statuses: Iterable[str] 
               "overdue_before": overdue_on.isoformat() if overdue_on else None, "recurrent": True if recurrent else None}
     rows = store.run_read("community_cases", skip=int(skip), limit=int(limit), **params)
     total = store.run_read("community_cases_count", **params)
-    return [dict(r["case"]) for r in rows], int(total[0]["n"]) if total else 0
+    return ([{k: v for k, v in r["case"].items() if k not in ("title", "type")} for r in rows],
+            int(total[0]["n"]) if total else 0)
 
 
 def overdue_cases(store: GraphStore, community_id: str, today: date, *, limit: int = 200) -> list[dict]:

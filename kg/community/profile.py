@@ -53,7 +53,8 @@ def update_profile(store: GraphStore, community_id: str, fields: dict) -> dict:
 
 
 def records(store: GraphStore, label: str, community_id: str) -> list[dict]:
-    return [dict(r["props"], id=r["id"]) for r in store.run_read_for("community_records", label, community=community_id)]
+    return [dict({k: v for k, v in r["props"].items() if k not in ("title", "type")}, id=r["id"])
+            for r in store.run_read_for("community_records", label, community=community_id)]
 
 
 def links(store: GraphStore, label: str, community_id: str) -> dict[str, list[dict]]:

@@ -177,7 +177,7 @@ def _rows(store: GraphStore, viewer: Viewer, community_id: str) -> list[dict]:
     if scope is None:
         raise CommunityNotAllowed(N_("脆弱人群清单只向本社区工作人员和结对帮扶人开放"))
     people = None if scope == "all" else rules.helper_people(store, viewer, community_id)
-    return [dict(r["props"], id=r["id"], helpers=r["helpers"])
+    return [dict({k: v for k, v in r["props"].items() if k not in ("title", "type")}, id=r["id"], helpers=r["helpers"])
             for r in store.run_read("community_residents", community=community_id, people=people)]
 
 
