@@ -87,7 +87,7 @@ HIDDEN_PROPERTIES = frozenset({"password_hash", "api_token_hashes", "auth_versio
                                "search_vector",
                                # community records: the accounts of the people behind them
                                "account", "reported_by", "assessed_by", "fixed_by", "verified_by", "assignee_account",
-                               "escalated_by"})
+                               "escalated_by", "last_event"})
 
 
 def rule_for(label: str | None) -> Rule | None:

@@ -179,7 +179,7 @@ def default_deadline(severity: str, today: date) -> date:
 def load_case(store: GraphStore, case_id: str) -> Case:
     rows = store.run_read("community_case_get", id=case_id) if isinstance(case_id, str) else []
     if not rows:
-        raise CommunityNotFound(N_("没有隐患记录 %(id)s"), id=str(case_id)[:80])
+        raise CommunityNotFound(N_("没有这条隐患记录，或您无权查看"))
     row = rows[0]
     props = {k: v for k, v in row["case"].items() if k not in RESERVED_PROPERTIES}
     props["id"] = case_id
@@ -191,7 +191,7 @@ def get_case(store: GraphStore, acc: Access, case_id: str) -> Case:
     """The case, if this viewer may see it (its community's viewers, or its assignee)."""
     case = load_case(store, case_id)
     if not rules.can_see_case(acc, case.props):
-        raise CommunityNotFound(N_("没有隐患记录 %(id)s"), id=str(case_id)[:80])
+        raise CommunityNotFound(N_("没有这条隐患记录，或您无权查看"))
     return case
 
 
@@ -386,7 +386,7 @@ def report_case(store: GraphStore, actor: Actor, community_id: str, fields: dict
             raise CommunityInvalid(N_("client_id：这个编号已被使用"))
         return load_case(store, case_id), False
     if store.get_node(community_id) is None:
-        raise CommunityNotFound(N_("没有社区 %(id)s"), id=community_id)
+        raise CommunityNotFound(N_("没有这个社区"))
     hazard = _check_hazard(store, fields.get("hazard"))
     place = clean_text(fields.get("place"), "place", required=True)
     description = clean_text(fields.get("description"), "description", required=True)

@@ -109,7 +109,7 @@ class FileTooLarge(TooLarge):
 # --- ids and times ------------------------------------------------------------------------------------
 def check_community_id(value: Any) -> str:
     if not isinstance(value, str) or not COMMUNITY_ID_RE.match(value):
-        raise CommunityNotFound(N_("没有社区 %(id)s"), id=str(value)[:80])
+        raise CommunityNotFound(N_("没有这个社区"))
     return value
 
 

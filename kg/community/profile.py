@@ -36,7 +36,7 @@ def community(store: GraphStore, community_id: str) -> dict:
     check_community_id(community_id)
     node = store.get_node(community_id)
     if node is None or node["label"] != "Community":
-        raise CommunityNotFound(N_("没有社区 %(id)s"), id=community_id)
+        raise CommunityNotFound(N_("没有这个社区"))
     return dict(node["properties"], id=community_id)
 
 

@@ -33,8 +33,9 @@ def _error(exc_or_code, message: str | None = None):
 
 
 def _reach(community_id: str):
-    if not get_access().can_reach_community(community_id):
-        return _error(404, f"no community {community_id[:80]!r}")
+    node = get_store().get_node(community_id) if get_access().can_reach_community(community_id) else None
+    if node is None or node["label"] != "Community":
+        return _error(404, "no such community, or not one this user may see")
     return None
 
 
@@ -110,7 +111,7 @@ def case(community_id, case_id):
     except DomainError as exc:
         return _error(exc)
     if found.community != community_id:
-        return _error(404, f"no case {case_id[:80]!r}")
+        return _error(404, "no such case, or not one this user may see")
     return jsonify(case=_case_json(found), allowed_actions=ledger.allowed_actions(get_access(), found))
 
 
@@ -124,7 +125,7 @@ def transition(community_id, case_id):
     try:
         found = ledger.get_case(get_store(), get_access(), case_id)
         if found.community != community_id:
-            return _error(404, f"no case {case_id[:80]!r}")
+            return _error(404, "no such case, or not one this user may see")
         updated = ledger.transition(get_store(), actor(), case_id, str(fields.get("action") or ""), fields,
                                     expected_version=fields.get("version"), now=now(), today=today(),
                                     photos=uploaded("photos"), data_dir=data_dir(), photo_max_bytes=photo_limit())
@@ -149,7 +150,7 @@ def rates():
 def resident_list(community_id):
     viewer = get_access().viewer
     if rules.residents_scope(get_store(), viewer, community_id) is None:
-        return _error(404, f"no community {community_id[:80]!r}")
+        return _error(404, "no such community, or not one this user may see")
     rows = residents.list_residents(get_store(), cipher(), viewer, community_id)
     return jsonify(community=community_id, items=rows)
 
