@@ -173,6 +173,7 @@
       document.querySelectorAll('script[src], link[rel="stylesheet"]').forEach(function (el) {
         urls.push(el.getAttribute("src") || el.getAttribute("href"));
       });
+      document.querySelectorAll("[data-image]").forEach(function (el) { urls.push(el.getAttribute("data-image")); });
       var outboxLink = tokenUrl;
       if (outboxLink) { urls.push(outboxLink); }
       if (reg.active) { reg.active.postMessage({ cache: urls }); }

@@ -5,7 +5,7 @@
    IndexedDB (community-offline.js) and send them when the phone is back online. */
 "use strict";
 var CACHE = "cem-community-v1";
-var PAGES = /^\/community\/[^/]+\/(cases\/new|outbox|cases\/[^/]+)$/;
+var PAGES = /^\/community\/[^/]+\/(cases\/new|outbox|cases\/[^/]+|map\/basemap-[0-9a-f]+\.(png|jpg))$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
