@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -78,7 +78,7 @@ def rates(location, as_json: bool, months: int) -> None:
     from kg.community.ledger import handling_rates
 
     with _open(location) as store:
-        found = handling_rates(store, now=datetime.now(timezone.utc), months=months)
+        found = handling_rates(store, now=datetime.now(UTC), months=months)
     if as_json:
         click.echo(json.dumps({c: r.as_dict() for c, r in sorted(found.items())}, ensure_ascii=False, indent=2))
         return

@@ -197,19 +197,19 @@ def get_case(store: GraphStore, acc: Access, case_id: str) -> Case:
 
 def list_cases(store: GraphStore, community_id: str, *, statuses: Iterable[str] | None = None,
                grid: str | None = None, hazard: str | None = None, overdue_on: date | None = None,
-               recurrent: bool = False, skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
+               recurrent: bool = False, skip: int = 0, limit: int = 50, count: bool = True) -> tuple[list[dict], int]:
     statuses = [s for s in (statuses or []) if s in STATE_NAMES] or None
     params = {"community": community_id, "statuses": statuses, "grid": grid or None, "hazard": hazard or None,
               "overdue_before": overdue_on.isoformat() if overdue_on else None, "recurrent": True if recurrent else None}
     rows = store.run_read("community_cases", skip=int(skip), limit=int(limit), **params)
-    total = store.run_read("community_cases_count", **params)
+    total = store.run_read("community_cases_count", **params) if count else [{"n": -1}]
     return ([{k: v for k, v in r["case"].items() if k not in ("title", "type")} for r in rows],
             int(total[0]["n"]) if total else 0)
 
 
 def overdue_cases(store: GraphStore, community_id: str, today: date, *, limit: int = 200) -> list[dict]:
     """Assigned cases whose deadline has passed, oldest deadline first."""
-    rows, _ = list_cases(store, community_id, overdue_on=today, limit=limit)
+    rows, _ = list_cases(store, community_id, overdue_on=today, limit=limit, count=False)
     return sorted(rows, key=lambda r: (r.get("deadline") or "", r["id"]))
 
 
@@ -279,17 +279,26 @@ def _rate(reported: int, handled: int, closed: int, days: list[float]) -> Rate:
                 round(statistics.median(days), 2) if days else None)
 
 
-def handling_rate(store: GraphStore, community_id: str, *, now: datetime, months: int = RATE_MONTHS) -> Rate:
+def handling_rate(store: GraphStore, community_id: str, *, now: datetime, months: int = RATE_MONTHS,
+                  rows: list | None = None) -> Rate:
     """One community's rate over the last ``months``, with the median days to close."""
-    rows = _grid_rows(store, community_id, now, months)
+    rows = _grid_rows(store, community_id, now, months) if rows is None else rows
     return _rate(sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows),
                  [d for r in rows for d in r[4]])
 
 
-def grid_rates(store: GraphStore, community_id: str, *, now: datetime, months: int = RATE_MONTHS) -> dict[str, Rate]:
+def grid_rates(store: GraphStore, community_id: str, *, now: datetime, months: int = RATE_MONTHS,
+               rows: list | None = None) -> dict[str, Rate]:
     """Per grid (``""`` for cases without a grid)."""
-    return {grid: _rate(reported, handled, closed, days)
-            for grid, reported, handled, closed, days in _grid_rows(store, community_id, now, months)}
+    rows = _grid_rows(store, community_id, now, months) if rows is None else rows
+    return {grid: _rate(reported, handled, closed, days) for grid, reported, handled, closed, days in rows}
+
+
+def rates_with_grids(store: GraphStore, community_id: str, *, now: datetime,
+                     months: int = RATE_MONTHS) -> tuple[Rate, dict[str, Rate]]:
+    """The community's rate and its grids' rates from one read."""
+    rows = _grid_rows(store, community_id, now, months)
+    return handling_rate(store, community_id, now=now, rows=rows), grid_rates(store, community_id, now=now, rows=rows)
 
 
 # --- writing ---------------------------------------------------------------------------------------

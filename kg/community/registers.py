@@ -333,12 +333,12 @@ def save_risk_assessment(store: GraphStore, community_id: str, fields: dict, ite
 
 def risk_assessments(store: GraphStore, community_id: str) -> list[dict]:
     """The community's assessments, newest first, each with its items."""
+    found = records(store, "RiskAssessment", community_id)
     items: dict[str, list[dict]] = {}
-    for r in store.run_read_for("community_record_links", "RiskAssessment", community=community_id):
-        if r["type"] == "RISK_OF":
-            items.setdefault(r["id"], []).append(dict(r["props"], hazard=r["target"], hazard_name=r["name"]))
+    for r in store.run_read("community_risk_items", ids=[a["id"] for a in found]) if found else []:
+        items.setdefault(r["id"], []).append(dict(r["props"], hazard=r["target"], hazard_name=r["name"]))
     out = [dict(a, items=sorted(items.get(a["id"], []), key=lambda i: (-(i["likelihood"] * i["consequence"]), i["hazard"])))
-           for a in records(store, "RiskAssessment", community_id)]
+           for a in found]
     return sorted(out, key=lambda a: (a["assessed_on"], a["id"]), reverse=True)
 
 

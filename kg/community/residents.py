@@ -131,7 +131,7 @@ def save_residents(store: GraphStore, cipher: Cipher, community_id: str, rows: l
         ids.append(resident_id)
         props = {"community": community_id, "name": row["name"], "categories": row["categories"],
                  "needs": row["needs"], "card_given": row["card_given"], "card_date": row["card_date"],
-                 "grid": row["grid"]}
+                 "grid": row["grid"], "paired": bool(row["helpers"])}
         for key in ENCRYPTED:
             props[f"{key}_enc"] = cipher.encrypt(row.get(key)) or ""
         if row.get("x") not in (None, "") or row.get("y") not in (None, ""):

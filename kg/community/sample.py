@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw
 
@@ -95,7 +95,7 @@ def _viewer(name: str) -> Viewer:
 
 def load(store: GraphStore, cipher: Cipher, *, data_dir: str, now: datetime | None = None) -> dict:
     """Write the sample community (replacing an earlier sample) and return what was written."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     missing = sorted(set(NEEDED) - set(store.labels_of(NEEDED)))
     if missing:
         raise CommunityInvalid("示例社区需要先载入知识图谱（cem load）；缺少：" + "、".join(missing[:5]))

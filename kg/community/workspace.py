@@ -17,7 +17,7 @@ from datetime import datetime
 
 from kg.access import Access
 from kg.community import access as rules
-from kg.community.ledger import case_counts, grid_rates, handling_rate, list_cases, overdue_cases
+from kg.community.ledger import case_counts, list_cases, overdue_cases, rates_with_grids
 from kg.community.model import ASSIGNED, REMEDIATED, REPORTED, local_date
 from kg.community.profile import community, grid_coverage, grids
 from kg.community.registers import latest_risk_assessment, supplies_against_minimum
@@ -30,12 +30,12 @@ LIST_LENGTH = 10
 def overview(store: GraphStore, acc: Access, community_id: str, *, now: datetime, zone=None) -> dict:
     today = local_date(now, zone)
     found = community(store, community_id)
-    rate = handling_rate(store, community_id, now=now)
+    rate, grid_rate = rates_with_grids(store, community_id, now=now)
     grid_names = {g["id"]: g["name"] for g in grids(store, community_id)}
     per_grid = [{"grid": gid, "name": grid_names.get(gid, "（未划分网格）"), **r.as_dict()}
-                for gid, r in sorted(grid_rates(store, community_id, now=now).items())]
-    unverified, _ = list_cases(store, community_id, statuses=[REMEDIATED], limit=LIST_LENGTH)
-    unassessed, _ = list_cases(store, community_id, statuses=[REPORTED], limit=LIST_LENGTH)
+                for gid, r in sorted(grid_rate.items())]
+    unverified, _ = list_cases(store, community_id, statuses=[REMEDIATED], limit=LIST_LENGTH, count=False)
+    unassessed, _ = list_cases(store, community_id, statuses=[REPORTED], limit=LIST_LENGTH, count=False)
     out = {
         "community": found, "today": today.isoformat(),
         "counts": case_counts(store, community_id, today),

@@ -191,3 +191,16 @@ def test_report_form_errors_and_csv_export(site):
     assert sw.status_code == 200 and sw.headers["Service-Worker-Allowed"] == "/community/"
     map_answer = check(editor.get("/api/v1/communities/community.a/map"), "/communities/{community}/map", 200)
     assert map_answer["base"] is None
+
+
+def test_an_optional_tile_server_is_allowed_on_the_map_page_only(store, tmp_path):
+    seed_community_graph(store)
+    seed_community_users(store)
+    app = make_app(store, clock=Clock(), data_dir=str(tmp_path), personal_data_key=cipher_key(),
+                   map_tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    client = app.test_client()
+    assert login(client, "editor-a").status_code == 302
+    csp = client.get("/community/community.a/map").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org;" in csp and "script-src 'self';" in csp
+    assert "tiles.example.org" not in client.get("/community/community.a").headers["Content-Security-Policy"]
+    assert client.get("/community/community.a/map.json").get_json()["tile_url"].startswith("https://{s}.tiles")

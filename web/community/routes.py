@@ -463,9 +463,19 @@ def add_risk(community_id):
 def map_page(community_id):
     found = _community(community_id)
     size = request.args.get("print") if request.args.get("print") in ("a4", "a3") else None
-    return render_template("community/map.html", community=found, base=mapdata.base_map(get_store(), community_id),
-                           feature_kinds=FEATURE_KINDS, print_size=size,
-                           can_manage=rules.can_manage(get_access(), community_id), **_common(community_id))
+    response = current_app.make_response(render_template(
+        "community/map.html", community=found, base=mapdata.base_map(get_store(), community_id),
+        feature_kinds=FEATURE_KINDS, print_size=size, can_manage=rules.can_manage(get_access(), community_id),
+        **_common(community_id)))
+    tiles = get_settings().map_tile_url
+    if tiles:  # the optional tile server: its images (and only those) may load on this page
+        from urllib.parse import urlsplit
+
+        from web.security import CSP
+
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(tiles.replace("{s}.", "*.").replace("{", "").replace("}", "")))
+        response.headers["Content-Security-Policy"] = CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+    return response
 
 
 @bp.get("/community/<community_id>/map.json")

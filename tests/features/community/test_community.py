@@ -126,10 +126,15 @@ def phone(world, username):
 
 def wait_js(page, script: str, arg=None, seconds: float = 15.0) -> None:
     """Poll ``script`` (a function; CSP forbids string eval in the page) until it returns true."""
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if page.evaluate(script, arg):
-            return
+        try:
+            if page.evaluate(script, arg):
+                return
+        except Error:  # the page is navigating (a form was posted): look again once it has loaded
+            pass
         time.sleep(0.2)
     raise AssertionError(f"still false after {seconds} s: {script}")
 
