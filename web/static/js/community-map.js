@@ -18,7 +18,7 @@
   function toImage(latlng, height) { return { x: Math.round(latlng.lng * 10) / 10, y: Math.round((height - latlng.lat) * 10) / 10 }; }
 
   function dot(latlng, cls, label) {
-    return L.circleMarker(latlng, { radius: 8, className: "map-dot " + cls, weight: 2 }).bindTooltip(label);
+    return L.circleMarker(latlng, { radius: 8, className: "map-dot " + cls, weight: 2, fillOpacity: 0.85 }).bindTooltip(label);
   }
 
   function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
