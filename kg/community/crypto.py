@@ -13,16 +13,15 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from kg.errors import N_, Unavailable
+from kg.errors import N_, DomainError
 
 PREFIX = "fernet:"
 
 
-class CannotDecrypt(Unavailable):
-    """A value was encrypted with a key that is not configured."""
+class CannotDecrypt(DomainError):
+    """A value was encrypted with a key that is not configured (a set-up problem, not the user's)."""
 
-    code = "personal_data_key"
-    retry_after = None
+    status, code = 500, "personal_data_key"
 
 
 class Cipher:

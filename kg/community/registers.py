@@ -304,7 +304,8 @@ def save_risk_assessment(store: GraphStore, community_id: str, fields: dict, ite
         raise CommunityInvalid(N_("assessed_on：评估日期 %(date)s 还没有到"), date=assessed_on.isoformat())
     if not items:
         raise CommunityInvalid(N_("评估至少要包含一种灾害风险"))
-    seen, rels = set(), []
+    seen: set[str] = set()
+    rels: list[dict] = []
     assessment_id = new_id("risk", community_id)
     for i, item in enumerate(items, 1):
         hazard = item.get("hazard")
@@ -313,7 +314,7 @@ def save_risk_assessment(store: GraphStore, community_id: str, fields: dict, ite
             raise CommunityInvalid(N_("第 %(n)s 项：%(value)s 不是图谱中的灾害风险"), n=i, value=str(hazard)[:60])
         if hazard in seen:
             raise CommunityInvalid(N_("第 %(n)s 项：%(value)s 写了两次"), n=i, value=hazard)
-        seen.add(hazard)
+        seen.add(str(hazard))
         likelihood = whole_number(item.get("likelihood"), "likelihood", low=1, high=5, required=True) or 1
         consequence = whole_number(item.get("consequence"), "consequence", low=1, high=5, required=True) or 1
         level, level_name = risk_level(likelihood, consequence)
