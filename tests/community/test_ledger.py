@@ -150,3 +150,33 @@ def test_viewing_rules(world):
     assert ledger.rules.can_see_case(Access(store, viewer(store, "fixer")), case.props)
     assert ledger.allowed_actions(Access(store, viewer(store, "fixer")), case) == ["remediate"]
     assert ledger.allowed_actions(Access(store, viewer(store, "other-trainee")), case) == []
+
+
+def test_two_people_acting_on_one_case_at_once_one_wins(world):
+    """Both loaded version 1 and act at the same moment: one transition is written, the other is
+    refused (CaseConflict or OutOfOrder), and the log has exactly one entry for it."""
+    import threading
+
+    case, _ = report(world)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run(action, fields):
+        barrier.wait()
+        try:
+            ledger.transition(world["store"], actor(world["store"], "editor-a"), case.id, action, fields,
+                              expected_version=1, now=NOW)
+            outcomes.append(action)
+        except (CaseConflict, OutOfOrder) as exc:
+            outcomes.append(type(exc).__name__)
+
+    jobs = [threading.Thread(target=run, args=("assess", {"organization": "org.property-company"})),
+            threading.Thread(target=run, args=("escalate", {"reason": "超出社区能力"}))]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join()
+    after = ledger.load_case(world["store"], case.id)
+    won = [o for o in outcomes if o in ("assess", "escalate")]
+    assert len(won) == 1 and len(outcomes) == 2, outcomes
+    assert after.version == 2 and after.status == {"assess": "assigned", "escalate": "escalated"}[won[0]]
+    assert [e["action"] for e in after.events] == ["report", won[0]]
