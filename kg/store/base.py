@@ -361,6 +361,38 @@ class GraphStore(ABC):
             out.append(node)
         return out
 
+    def _link_rows(self, rows: list[dict]) -> list[dict]:
+        out = []
+        first_label: dict[tuple, str | None] = {}
+        for row in rows:
+            key = tuple(row["labels"])
+            label = first_label.get(key, "")
+            if label == "":
+                labels = self._labels(row["labels"])
+                label = first_label[key] = labels[0] if labels else None
+            props = {k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}
+            rel = row.get("rel")
+            out.append({"type": row["type"], "start": row["start"], "end": row["end"],
+                        "rel": self._props(rel) if rel else {},
+                        "node": {"id": row["id"], "label": label, "properties": props}})
+        return out
+
+    def links(self, node_id: str) -> list[dict]:
+        """Every relationship of a node, with the node at its other end in brief: ``{"type",
+        "start", "end", "rel": properties, "node": {"id", "label", "properties": name, name_en,
+        community}}`` (what a page or a graph view shows, and what the access policy needs)."""
+        return self._link_rows(self._read(query_text(self.backend, "view_links"), {"id": node_id}))
+
+    def links_of(self, ids: Iterable[str], root: str) -> list[dict]:
+        """The relationships of several nodes as ``links`` gives them (``rel`` left empty),
+        leaving out those that end at ``root``."""
+        ids = list(dict.fromkeys(ids))
+        out: list[dict] = []
+        for start in range(0, len(ids), self.batch_size):
+            out += self._link_rows(self._read(query_text(self.backend, "view_links_of"),
+                                              {"ids": ids[start:start + self.batch_size], "root": root}))
+        return out
+
     # --- search support (used by kg.search; each backend implements these) ----------------
     # A searchable node carries `search_text` (its text, per the schema's `text` lists),
     # `search_hash` (hash of that text and the model id) and `search_model`, plus a vector
