@@ -157,7 +157,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _neo4j_needs_password(self) -> "Settings":
+    def _neo4j_needs_password(self) -> Settings:
         if self.is_neo4j and not self.neo4j_password:
             raise ValueError("CEM_STORE points at Neo4j but NEO4J_PASSWORD is not set")
         return self
@@ -192,18 +192,18 @@ class Settings(BaseSettings):
         return f"embedded {self.store_location}"
 
     @classmethod
-    def of(cls, **values: Any) -> "Settings":
+    def of(cls, **values: Any) -> Settings:
         """Settings from field values only (tests, benchmarks): the environment is not read."""
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
             raise SettingsError(explain(exc, {})) from None
 
-    def replace(self, **values: Any) -> "Settings":
+    def replace(self, **values: Any) -> Settings:
         """These settings with some fields changed (validated)."""
         return type(self).of(**{**{k: getattr(self, k) for k in type(self).model_fields}, **values})
 
-    def with_store(self, location: str | None) -> "Settings":
+    def with_store(self, location: str | None) -> Settings:
         """These settings with another store location (the CLI's ``--store``), validated."""
         if not location:
             return self
@@ -340,5 +340,15 @@ if __name__ == "__main__":  # pragma: no cover - documentation helper
         print(f"| `{variable}` | {kind} | {default} | {description} |")
 
 
-__all__ = ["Settings", "SettingsError", "get_settings", "secret_key", "load_settings", "settings_table", "unknown_variables",
-           "ensure_private_dir", "NEO4J_SCHEMES", "SECRET_KEY_MIN"]
+__all__ = [
+    "NEO4J_SCHEMES",
+    "SECRET_KEY_MIN",
+    "Settings",
+    "SettingsError",
+    "ensure_private_dir",
+    "get_settings",
+    "load_settings",
+    "secret_key",
+    "settings_table",
+    "unknown_variables",
+]
