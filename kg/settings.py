@@ -15,6 +15,7 @@ import os
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import platformdirs
@@ -220,7 +221,7 @@ def _accepted(field_name: str) -> str:
     return str(extra["accepted"]) if isinstance(extra, dict) else ""
 
 
-def explain(error: ValidationError, env: dict[str, str] | None = None) -> str:
+def explain(error: ValidationError, env: Mapping[str, str] | None = None) -> str:
     """One line per problem: ``VARIABLE='value': why; accepted: …``."""
     env = os.environ if env is None else env
     lines = []
@@ -240,7 +241,7 @@ def explain(error: ValidationError, env: dict[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment), or ``SettingsError``."""
     source = dict(os.environ if env is None else env)
     try:
@@ -279,7 +280,7 @@ def settings_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def unknown_variables(env: dict[str, str] | None = None) -> list[str]:
+def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
     """``CEM_*`` variables in the environment that are no setting (probably misspelt);
     ``CEM_TEST_*`` belong to the test suite."""
     env = os.environ if env is None else env
