@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, Literal
 
 import platformdirs
