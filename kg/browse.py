@@ -19,7 +19,6 @@ FACETS = {"Hazard": "category", "Organization": "kind", "Course": "kind", "Quest
 #: Properties shown first, in this order; the rest follow alphabetically.
 PROPERTY_ORDER = ("name", "name_en", "category", "kind", "description", "summary", "date", "place")
 PER_PAGE = 25
-NEIGHBOUR_LIMIT = 300
 
 
 def ordered_properties(access: Access, properties: dict) -> list[tuple[str, object]]:
@@ -91,57 +90,101 @@ def label_counts(access: Access, counts: dict[str, int] | None = None) -> list[t
 
 
 # --- a node and its neighbours ---------------------------------------------------------------
+#: The graph view shows at most this many nodes for two hops; beyond it, the second hop's nodes
+#: of a label are drawn as one cluster node that opens on a click (``expand``).
+VIEW_CAP = 60
+
+
 def node_detail(access: Access, node: dict) -> dict:
     """Properties, cited sources (with locators) and visible neighbours grouped by relationship
     type and direction, for a node the viewer may see."""
-    neighbours = access.store.neighbours(node["id"], depth=1, limit=NEIGHBOUR_LIMIT)
     sources, groups = [], defaultdict(list)
     hidden = 0
-    for other in neighbours:
+    for link in access.store.links(node["id"]):
+        other = link["node"]
         if not access.can_see(other):
             hidden += 1
             continue
-        rel = other["path"][0]
-        outgoing = rel["start"] == node["id"]
-        if rel["type"] == "CITES" and outgoing and other["label"] == "Source":
-            sources.append({"node": other, "locator": rel["properties"].get("locator")})
+        outgoing = link["start"] == node["id"]
+        if link["type"] == "CITES" and outgoing and other["label"] == "Source":
+            sources.append({"node": other, "locator": link["rel"].get("locator")})
             continue
-        groups[(rel["type"], "out" if outgoing else "in")].append({"node": other, "rel": rel["properties"]})
+        groups[(link["type"], "out" if outgoing else "in")].append({"node": other, "rel": link["rel"]})
     ordered = sorted(groups.items(), key=lambda kv: (kv[0][1] != "out", kv[0][0]))
+    for _key, items in ordered:
+        items.sort(key=lambda i: i["node"]["id"])
+    sources.sort(key=lambda s: s["node"]["id"])
     return {"node": node, "properties": ordered_properties(access, node["properties"]), "sources": sources,
             "groups": [{"type": t, "direction": d, "items": items} for (t, d), items in ordered],
             "hidden_neighbours": hidden}
 
 
-def neighbourhood(access: Access, node: dict, *, depth: int = 1, limit: int = NEIGHBOUR_LIMIT) -> dict:
-    """Visible nodes and edges within ``depth`` (1 or 2) hops, leaving out paths that pass
-    through anything the viewer may not see: ``{"nodes": [...], "edges": [...], "truncated"}``."""
+def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | None = None,
+                  cap: int = VIEW_CAP) -> dict:
+    """What the graph view draws: visible nodes and edges within ``depth`` (1 or 2) hops — a
+    second-hop node only through a visible first-hop node.  The first hop is always whole; when
+    the two hops hold more than ``cap`` nodes, the second hop's nodes are grouped by label and
+    the largest groups become clusters (``{"label", "count"}``) unless their label is ``expand``.
+    Returns ``{"nodes", "edges", "clusters", "truncated"}``."""
     if depth not in (1, 2):
         raise InvalidRecord("depth must be 1 or 2")
-    rows = access.store.neighbours(node["id"], depth=depth, limit=limit)
-    seen_rows = {r["id"]: r for r in rows}
-    through = {rel[k] for r in rows for rel in r["path"] for k in ("start", "end")} - seen_rows.keys() - {node["id"]}
-    allowed = {r["id"] for r in rows if access.can_see(r)} | {node["id"]}
-    if through:
-        allowed |= access.visible_ids(through)
-        labels = access.store.labels_of(through)
-    else:
-        labels = {}
-    nodes = {node["id"]: node}
+    root = node["id"]
+    nodes: dict[str, dict] = {root: node}
     edges: dict[tuple[str, str, str], dict] = {}
-    for row in rows:
-        ids = {rel[k] for rel in row["path"] for k in ("start", "end")}
-        if not ids <= allowed:
-            continue
-        nodes.setdefault(row["id"], row)
-        for rel in row["path"]:
-            edges.setdefault((rel["type"], rel["start"], rel["end"]), rel)
-    for rel in edges.values():  # intermediate nodes of 2-hop paths beyond the limit
-        for key in ("start", "end"):
-            if rel[key] not in nodes:
-                nodes[rel[key]] = {"id": rel[key], "label": labels.get(rel[key]), "properties": {}}
-    return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": len(rows) >= limit}
+    for link in access.store.links(root):
+        if access.can_see(link["node"]):
+            nodes.setdefault(link["node"]["id"], link["node"])
+            edges.setdefault((link["type"], link["start"], link["end"]), link)
+    clusters: list[dict] = []
+    if depth == 2:
+        first = [i for i in nodes if i != root]
+        second: dict[str, dict] = {}
+        second_edges: dict[str, list[dict]] = defaultdict(list)
+        seen_ok: dict[str, bool] = {}
+        for link in access.store.links_of(first, root):
+            other = link["node"]
+            ok = seen_ok.get(other["id"])
+            if ok is None:
+                ok = seen_ok[other["id"]] = access.can_see(other)
+            if not ok:
+                continue
+            if other["id"] not in nodes:
+                second.setdefault(other["id"], other)
+            second_edges[other["id"]].append(link)
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id, other in second.items():
+            by_label[other["label"] or ""].append(node_id)
+        room = cap - len(nodes)
+        shown: set[str] = set(by_label.get(expand or "", ()))
+        room -= len(shown)
+        for label, ids in sorted(by_label.items(), key=lambda kv: (len(kv[1]), kv[0])):
+            if label == expand:
+                continue
+            if len(ids) <= room:
+                shown.update(ids)
+                room -= len(ids)
+            else:
+                clusters.append({"label": label, "count": len(ids)})
+        for node_id in sorted(shown):
+            nodes[node_id] = second[node_id]
+        for node_id, links in second_edges.items():
+            if node_id in nodes:
+                for link in links:
+                    edges.setdefault((link["type"], link["start"], link["end"]), link)
+    return {"nodes": list(nodes.values()),
+            "edges": [{"type": t, "start": a, "end": b} for (t, a, b) in edges],
+            "clusters": sorted(clusters, key=lambda c: (-c["count"], c["label"])), "truncated": bool(clusters)}
 
 
-__all__ = ["label_page", "label_slice", "facet_values", "label_counts", "node_detail", "neighbourhood",
-           "ordered_properties", "FACETS", "PER_PAGE", "NEIGHBOUR_LIMIT"]
+__all__ = [
+    "FACETS",
+    "PER_PAGE",
+    "VIEW_CAP",
+    "facet_values",
+    "label_counts",
+    "label_page",
+    "label_slice",
+    "neighbourhood",
+    "node_detail",
+    "ordered_properties",
+]

@@ -1,7 +1,8 @@
 """Rate-limit counters kept in the graph store, so that every web worker shares them.
 
-``GraphStoreStorage`` is a storage backend for the ``limits`` library (and so for Flask-Limiter,
-``storage_uri="cemgraph://"`` with ``storage_options={"store": store}``).  Counters are
+``GraphStoreStorage`` is a storage backend for the ``limits`` library (the engine behind
+Flask-Limiter; the web app uses its ``FixedWindowRateLimiter`` directly, so that a sign-in try is
+counted before the password is checked).  Counters are
 ``RateCounter`` nodes (id ``rate.<sha1 of the key>``): one guarded write adds to a counter and
 returns the new count, so a check-and-count is atomic across threads and processes — on Neo4j
 the write lock on the node serialises concurrent increments; the embedded store runs one write
@@ -27,7 +28,7 @@ def counter_id(key: str) -> str:
 
 
 class GraphStoreStorage(Storage):
-    STORAGE_SCHEME = ["cemgraph"]
+    STORAGE_SCHEME = ["cemgraph"]  # noqa: RUF012 - the limits library's registry reads this name
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, *, store: GraphStore,
                  clock: Any = time.time, **_: Any):

@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, abort, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from limits import RateLimitItemPerSecond
+from limits.strategies import FixedWindowRateLimiter
 
 from kg.accounts import ROLES, Account, sessions, tokens
-from kg.ratelimit import GraphStoreStorage  # noqa: F401 - registers the cemgraph:// storage
+from kg.ratelimit import GraphStoreStorage
 from web.extensions import get_settings, get_store, now
 
 log = logging.getLogger(__name__)
@@ -231,7 +231,9 @@ def _deny_unmarked_views():
 
 
 # --- sign-in throttling ---------------------------------------------------------------------
-def limiter() -> Limiter:
+def limiter() -> FixedWindowRateLimiter:
+    """The app's rate limiter (the ``limits`` library, Flask-Limiter's engine) over counters kept
+    in the store, so every worker shares them."""
     return current_app.extensions["cem_limiter"]
 
 
@@ -247,7 +249,7 @@ def sign_in_allowed(username: str) -> int:
     shared by every worker (they live in the store)."""
     settings = get_settings()
     window = settings.login_limit_window
-    strategy = limiter().limiter
+    strategy = limiter()
     waits = []
     for key, limit in ((f"u:{username}", settings.login_limit_account),
                        (f"a:{client_address()}", settings.login_limit_address)):
@@ -261,8 +263,8 @@ def sign_in_allowed(username: str) -> int:
 def sign_in_succeeded(username: str) -> None:
     """A correct password ends the account's count (the address's count stays)."""
     settings = get_settings()
-    limiter().limiter.clear(RateLimitItemPerSecond(settings.login_limit_account, settings.login_limit_window),
-                            "sign-in", f"u:{username}")
+    limiter().clear(RateLimitItemPerSecond(settings.login_limit_account, settings.login_limit_window),
+                    "sign-in", f"u:{username}")
 
 
 # --- cookies and headers ---------------------------------------------------------------------
@@ -293,10 +295,16 @@ SECURITY_HEADERS = (
 )
 
 
+_SECURITY_HEADER_NAMES = frozenset(k.lower() for k, _v in SECURITY_HEADERS)
+
+
 def _security_headers(response):
     h = response.headers
     present = {key.lower() for key in h.keys()}
-    h.extend([(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present])  # a view's own header wins
+    if present & _SECURITY_HEADER_NAMES:  # a view's own header wins
+        h.extend([(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present])
+    else:
+        h.extend(SECURITY_HEADERS)
     if request.is_secure and "strict-transport-security" not in present:
         h["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static" and (is_api_request() or current_user.is_authenticated):
@@ -318,8 +326,6 @@ def init_security(app: Flask) -> None:
         SESSION_REFRESH_EACH_REQUEST=False,  # the cookie holds only the session's secret
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
-        RATELIMIT_STORAGE_URI="cemgraph://", RATELIMIT_STRATEGY="fixed-window",
-        RATELIMIT_HEADERS_ENABLED=True,
     )
     app.session_interface = SessionInterface()
     csrf.init_app(app)
@@ -331,16 +337,28 @@ def init_security(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_user_from_token)
     login_manager.unauthorized_handler(unauthenticated)
-    app.extensions["cem_limiter"] = Limiter(
-        client_address, app=app, storage_uri="cemgraph://",
-        storage_options={"store": app.extensions["cem_store"]},  # type: ignore[dict-item]
-        strategy="fixed-window", key_prefix="cem")
+    app.extensions["cem_limiter"] = FixedWindowRateLimiter(GraphStoreStorage(store=app.extensions["cem_store"]))
     app.before_request(_deny_unmarked_views)
     app.after_request(_security_headers)
 
 
 __all__ = [
-    "public", "roles_required", "login_required", "access_of", "require_community", "CurrentUser", "AnonymousUser",
-    "sign_in", "sign_out", "sign_in_allowed", "sign_in_succeeded", "client_address", "current_user", "csrf",
-    "init_security", "is_api_request", "unauthenticated", "limiter",
+    "AnonymousUser",
+    "CurrentUser",
+    "access_of",
+    "client_address",
+    "csrf",
+    "current_user",
+    "init_security",
+    "is_api_request",
+    "limiter",
+    "login_required",
+    "public",
+    "require_community",
+    "roles_required",
+    "sign_in",
+    "sign_in_allowed",
+    "sign_in_succeeded",
+    "sign_out",
+    "unauthenticated",
 ]

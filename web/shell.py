@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from datetime import UTC
 
 from cachetools import LRUCache
 from flask import Flask, abort, current_app, request, url_for
@@ -107,10 +108,27 @@ def int_arg(name: str, default: int, lowest: int, highest: int) -> int:
     return value
 
 
+_links: LRUCache = LRUCache(maxsize=4096)
+_links_lock = threading.Lock()
+
+
+def link(endpoint: str, **values) -> str:
+    """``url_for`` for links that are the same on every request (static files, pages without
+    arguments), worked out once per script root and kept in a bounded cache."""
+    key = (endpoint, request.script_root, tuple(sorted(values.items())))
+    with _links_lock:
+        url = _links.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        with _links_lock:
+            _links[key] = url
+    return url
+
+
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC time (ISO text or a datetime) in the app's time zone (``CEM_TIMEZONE``);
     a date without a time, or text that is no time, is shown as it is."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from web.extensions import get_settings
 
@@ -127,16 +145,17 @@ def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if not isinstance(when, datetime):
         return str(value)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(get_settings().zone).strftime(fmt)
 
 
 def init_shell(app: Flask) -> None:
     from web.admin.forms import ROLE_NAMES
 
-    app.jinja_env.globals.update(nav_items=nav_items, role_names=ROLE_NAMES)
+    app.jinja_env.globals.update(nav_items=nav_items, role_names=ROLE_NAMES, link=link)
     app.jinja_env.filters["localtime"] = localtime
-    app.context_processor(lambda: {"viewer": current_user._get_current_object()})  # the user, resolved once
+    app.context_processor(lambda: {"viewer": current_user._get_current_object(),  # the user, resolved once
+                                   "settings": app.extensions["cem_settings"]})
 
 
-__all__ = ["register_nav", "nav_items", "NavItem", "init_shell", "int_arg", "localtime"]
+__all__ = ["NavItem", "init_shell", "int_arg", "link", "localtime", "nav_items", "register_nav"]

@@ -346,6 +346,8 @@ class GraphStore(ABC):
             raise InvalidRecord(f"depth must be 1 to {MAX_DEPTH}")
         types = [self.schema.relationship(t).name for t in rel_types] if rel_types else None
         wanted = [self.schema.label(l).name for l in labels] if labels else None
+        if depth <= 2:
+            return self._near(node_id, depth, types, wanted, int(limit), timeout)
         query = self._template("neighbours", depth=str(depth))
         rows = self._read(query, {"id": node_id, "types": types, "labels": wanted, "limit": int(limit)},
                           timeout=timeout)
@@ -359,6 +361,74 @@ class GraphStore(ABC):
             node["path"] = [{"type": r["type"], "start": r["start"], "end": r["end"],
                              "properties": self._props(r["properties"])} for r in row["path"]]
             out.append(node)
+        return out
+
+    def _near(self, node_id: str, depth: int, types: list[str] | None, wanted: list[str] | None, limit: int,
+              timeout: float | None) -> list[dict]:
+        """``neighbours`` for one or two hops, from the node's links and those of its first hop
+        (two short queries instead of a path expansion): each node once, at its shortest
+        distance, through the first path in (id, type) order."""
+        def rel(link: dict) -> dict:
+            return {"type": link["type"], "start": link["start"], "end": link["end"], "properties": link["rel"]}
+
+        def order(link: dict) -> tuple:
+            return (link["node"]["id"], link["type"], link["start"], link["end"])
+
+        found: dict[str, tuple[int, list[dict], str | None]] = {}
+        for link in sorted(self.links(node_id, timeout=timeout), key=order):
+            other = link["node"]["id"]
+            if other != node_id and other not in found and (types is None or link["type"] in types):
+                found[other] = (1, [rel(link)], link["node"]["label"])
+        if depth == 2 and found:
+            first = [i for i in found]
+            for link in sorted(self.links_of(first, node_id, timeout=timeout), key=order):
+                other = link["node"]["id"]
+                if other not in found and (types is None or link["type"] in types):
+                    found[other] = (2, found[link["via"]][1] + [rel(link)], link["node"]["label"])
+        chosen = sorted(((d, i) for i, (d, _p, label) in found.items() if wanted is None or label in wanted))[:limit]
+        nodes = self.get_nodes([i for _d, i in chosen])
+        out = []
+        for distance, other in chosen:
+            node = nodes.get(other)
+            if node is None:
+                continue
+            out.append(dict(node, distance=distance, path=found[other][1]))
+        return out
+
+    def _link_rows(self, rows: list[dict]) -> list[dict]:
+        out = []
+        first_label: dict[tuple, str | None] = {}
+        for row in rows:
+            key = tuple(row["labels"])
+            label = first_label.get(key, "")
+            if label == "":
+                labels = self._labels(row["labels"])
+                label = first_label[key] = labels[0] if labels else None
+            props = {k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}
+            rel = row.get("rel")
+            link = {"type": row["type"], "start": row["start"], "end": row["end"],
+                    "rel": self._props(rel) if rel else {},
+                    "node": {"id": row["id"], "label": label, "properties": props}}
+            if "via" in row:
+                link["via"] = row["via"]
+            out.append(link)
+        return out
+
+    def links(self, node_id: str, timeout: float | None = None) -> list[dict]:
+        """Every relationship of a node, with the node at its other end in brief: ``{"type",
+        "start", "end", "rel": properties, "node": {"id", "label", "properties": name, name_en,
+        community}}`` (what a page or a graph view shows, and what the access policy needs)."""
+        return self._link_rows(self._read(query_text(self.backend, "view_links"), {"id": node_id}, timeout=timeout))
+
+    def links_of(self, ids: Iterable[str], root: str, timeout: float | None = None) -> list[dict]:
+        """The relationships of several nodes as ``links`` gives them, each with ``via`` (which
+        of ``ids`` it belongs to), leaving out those that end at ``root``."""
+        ids = list(dict.fromkeys(ids))
+        out: list[dict] = []
+        for start in range(0, len(ids), self.batch_size):
+            out += self._link_rows(self._read(query_text(self.backend, "view_links_of"),
+                                              {"ids": ids[start:start + self.batch_size], "root": root},
+                                              timeout=timeout))
         return out
 
     # --- search support (used by kg.search; each backend implements these) ----------------

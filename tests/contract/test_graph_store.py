@@ -99,6 +99,21 @@ def test_neighbours_depth_types_and_labels(store):
     assert store.neighbours("nothing.here") == []
 
 
+def test_links_give_each_relationship_and_the_other_node_in_brief(store):
+    seed(store)
+    links = sorted(store.links("hazard.h1"), key=lambda r: r["node"]["id"])
+    assert [(r["type"], r["start"], r["end"], r["node"]["id"], r["node"]["label"]) for r in links] == [
+        ("ADDRESSES", "duty.d", "hazard.h1", "duty.d", "Duty"),
+        ("TRIGGERS", "hazard.h1", "hazard.h2", "hazard.h2", "Hazard")]
+    assert links[1]["rel"] == {"source": "src.a"}
+    assert set(links[1]["node"]["properties"]) <= {"name", "name_en", "community"}
+    assert links[1]["node"]["properties"]["name"]
+    second = store.links_of(["hazard.h2", "duty.d"], root="hazard.h1")
+    assert {(r["start"], r["end"]) for r in second} == {("hazard.h2", "hazard.h3"), ("org.o", "duty.d"),
+                                                        ("duty.d", "phase.p")}
+    assert store.links("nothing.here") == [] and store.links_of([], root="x") == []
+
+
 def test_neighbours_rejects_bad_arguments(store):
     with pytest.raises(InvalidRecord):
         store.neighbours("hazard.h1", depth=4)

@@ -138,3 +138,31 @@ def test_bad_tokens(client):
     for header in ["Bearer nope", "Bearer trainee:wrong", "Basic dHJhaW5lZTp4", "Bearer " + "x" * 5000, "Bearer"]:
         response = client.get("/api/v1/nodes/hazard.rainstorm", headers={"Authorization": header})
         check(response, "/nodes/{id}", 401)
+
+
+def test_a_neighbourhood_past_its_time_budget_is_a_422(api, monkeypatch):
+    from kg.store import QueryTimeout
+    from kg.store.base import GraphStore
+
+    def too_slow(self, *args, **kwargs):
+        assert kwargs.get("timeout") == 1.0  # non-admins get a one-second budget
+        raise QueryTimeout("past the budget")
+
+    monkeypatch.setattr(GraphStore, "neighbours", too_slow)
+    body = check(api("/api/v1/nodes/hazard.rainstorm/neighbours?depth=2"), "/nodes/{id}/neighbours", 422)
+    assert "smaller depth" in body["error"]["message"]
+
+
+def test_the_store_stops_a_read_past_its_time_budget(seeded):
+    """The time budget is the engine's own (kglite's timeout_ms, Neo4j's transaction timeout):
+    three hops through a dense cluster of hazards (tens of thousands of paths) stop at 50 ms."""
+    import pytest
+
+    from kg.store import QueryTimeout
+
+    ids = [f"hazard.dense-{i:02d}" for i in range(45)]
+    seeded.upsert_nodes("Hazard", [{"id": i, "properties": {"name": i, "name_en": i, "category": "natural"}}
+                                   for i in ids])
+    seeded.upsert_relationships([{"type": "TRIGGERS", "start": a, "end": b} for a in ids for b in ids if a != b])
+    with pytest.raises(QueryTimeout):
+        seeded.neighbours(ids[0], depth=3, limit=500, timeout=0.05)

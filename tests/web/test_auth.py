@@ -65,7 +65,7 @@ def test_sign_in_is_throttled_per_account_and_per_address(seeded):
     assert login(client, "reviewer", "wrong-password").status_code == 401
     assert login(client, "reviewer", "wrong-password").status_code == 401
     assert login(client, "admin").status_code == 429  # this address has used up its tries
-    app.extensions["cem_limiter"].reset()
+    app.extensions["cem_limiter"].storage.reset()
     assert login(app.test_client(), "trainee").status_code == 302
 
 

@@ -157,3 +157,24 @@ def test_assessment_records_are_browsed_by_admins_only(seeded, as_user):
         assert as_user(username).get("/graph/Assessment").status_code == 404, username
     overview = as_user("reviewer").get("/community/community.a").get_data(as_text=True)
     assert "甲社区" in overview and "assessment.a-draft" not in overview
+
+
+def test_a_large_second_hop_is_clustered_by_label_and_opens_on_request(seeded, trainee):
+    from kg.browse import VIEW_CAP
+
+    seeded.upsert_nodes("Duty", [{"id": f"duty.many-{i:03d}", "properties": {"name": f"职责{i}"}}
+                                 for i in range(VIEW_CAP + 10)])
+    seeded.upsert_relationships([{"type": "ADDRESSES", "start": f"duty.many-{i:03d}", "end": "hazard.rainstorm"}
+                                 for i in range(VIEW_CAP + 10)])
+    view = trainee.get("/node/duty.warn/neighbourhood.json?depth=2").get_json()
+    nodes = view["elements"]["nodes"]
+    clusters = [n["data"] for n in nodes if n["data"].get("cluster")]
+    assert view["truncated"] and [c["label"] for c in clusters] == ["Duty"]
+    assert clusters[0]["count"] == VIEW_CAP + 10 and "×" in clusters[0]["name"]
+    assert len([n for n in nodes if not n["data"].get("cluster")]) <= VIEW_CAP
+    assert not any(n["data"]["id"].startswith("duty.many-") for n in nodes)
+    opened = trainee.get("/node/duty.warn/neighbourhood.json?depth=2&expand=Duty").get_json()
+    ids = {n["data"]["id"] for n in opened["elements"]["nodes"]}
+    assert {f"duty.many-{i:03d}" for i in range(VIEW_CAP + 10)} <= ids
+    assert not any(n["data"].get("cluster") and n["data"]["label"] == "Duty" for n in opened["elements"]["nodes"])
+    assert trainee.get("/node/duty.warn/neighbourhood.json?depth=2&expand=Nope").status_code == 400

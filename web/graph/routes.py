@@ -80,20 +80,32 @@ def node(node_id):
 @bp.get("/node/<node_id>/neighbourhood.json")
 @login_required
 def neighbourhood(node_id):
-    """The node's 1- or 2-hop neighbourhood as Cytoscape.js elements."""
+    """The node's 1- or 2-hop neighbourhood as Cytoscape.js elements; a large second hop comes
+    as one cluster node per label (``?expand=<label>`` opens one)."""
     access = get_access()
     depth = int_arg("depth", 1, 1, 2)
+    expand = request.args.get("expand") or None
+    if expand is not None and expand not in access.store.schema.labels:
+        return jsonify(error={"code": 400, "message": "expand: a label"}), 400
     found = access.get(node_id)
     if found is None:
         return jsonify(error={"code": 404, "message": "not found"}), 404
-    graph = browse.neighbourhood(access, found, depth=depth)
-    kinds = {label: label_name(label) for label in {n["label"] for n in graph["nodes"]}}
+    graph = browse.neighbourhood(access, found, depth=depth, expand=expand)
+    kinds = {label: label_name(label) for label in {n["label"] for n in graph["nodes"]}
+             | {c["label"] for c in graph["clusters"]}}
     url = node_url_maker()
     nodes = [{"data": {"id": n["id"], "label": n["label"], "name": display_name(n) or n["id"],
-                       "kind": kinds[n["label"]], "url": url(n["id"]),
-                       "root": n["id"] == found["id"]}} for n in graph["nodes"]]
+                       "kind": kinds[n["label"]], "url": url(n["id"]), "root": n["id"] == found["id"]}}
+             for n in graph["nodes"]]
     edges = [{"data": {"id": f"{e['type']}:{e['start']}->{e['end']}", "source": e["start"], "target": e["end"],
                        "type": e["type"], "name": rel_name(e["type"])}} for e in graph["edges"]]
+    for c in graph["clusters"]:
+        cid = "cluster:" + c["label"]
+        nodes.append({"data": {"id": cid, "label": c["label"], "kind": kinds[c["label"]], "cluster": True,
+                               "count": c["count"], "name": f"{kinds[c['label']]} ×{c['count']}",
+                               "expand": c["label"]}})
+        edges.append({"data": {"id": f"cluster:{found['id']}->{cid}", "source": found["id"], "target": cid,
+                               "type": "CLUSTER", "name": ""}})
     body = json.dumps({"root": found["id"], "depth": depth, "truncated": graph["truncated"],
                        "elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, separators=(",", ":"))
     return current_app.response_class(body, mimetype="application/json")

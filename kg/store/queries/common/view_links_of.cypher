@@ -1,0 +1,6 @@
+// The links of several nodes (the second hop of the graph view), leaving out $root.
+UNWIND $ids AS mid
+MATCH (m {id: mid})-[r]-(x)
+WHERE x.id <> $root
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS rel, m.id AS via,
+       x.id AS id, labels(x) AS labels, x.name AS name, x.name_en AS name_en, x.community AS community
