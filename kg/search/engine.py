@@ -269,7 +269,8 @@ class SearchEngine:
         return candidates.ranked(self.fusion.scores(candidates))
 
     def search(self, query: str, *, method: str = "hybrid", filters: Filters | None = None, k: int = 10,
-               context: bool = False, exclude: set[str] | None = None) -> SearchResult:
+               context: bool = False, exclude: set[str] | None = None, within: set[str] | None = None) -> SearchResult:
+        """Search; ``within`` (node ids) narrows the search further, like a filter."""
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
@@ -281,6 +282,8 @@ class SearchEngine:
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)
+        if within is not None:
+            ids = set(within) if ids is None else ids & set(within)
         lang = language(query)
         ran, notice = method, None
         if method != "keyword" and not self.vectors_ready:
