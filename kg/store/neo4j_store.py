@@ -202,6 +202,15 @@ class Neo4jStore(GraphStore):
         except (Neo4jError, ServiceUnavailable) as exc:
             raise self._translate(exc) from exc
 
+    def _read_auto(self, query: str, params: dict) -> list[dict]:
+        """One read in an auto-commit transaction: a single round trip (RUN and PULL pipelined),
+        for the search queries that run on every request (vector and keyword ranking)."""
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, params)]
+        except (Neo4jError, ServiceUnavailable) as exc:
+            raise self._translate(exc) from exc
+
     def _hits(self, rows, k: int) -> list[dict]:
         out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": self._cosine(r["score"])}
                for r in rows]
@@ -214,20 +223,25 @@ class Neo4jStore(GraphStore):
         if not labels or k <= 0:
             return []
         if ids is not None:
-            rows = self._read(query_text(self.backend, "search_vector_in"),
-                              {"ids": list(ids), "labels": labels, "vector": vector, "k": int(k)})
+            rows = self._read_auto(query_text(self.backend, "search_vector_in"),
+                                   {"ids": list(ids), "labels": labels, "vector": vector, "k": int(k)})
             return self._hits(rows, k)
-        # Ask the index for k; if the label filter leaves fewer, ask again for more, and if the
-        # labels are a small part of the index, rank them exactly.
-        for wanted in (int(k), 8 * int(k)):
-            rows = self._read(query_text(self.backend, "search_vector"),
-                              {"labels": labels, "vector": vector, "k": wanted})
-            if len(rows) >= k:
-                return self._hits(rows, k)
+        # One index query for k nodes (a few more when only some labels are wanted: the index
+        # holds every searchable label); the labels are filtered here.  Only when the wanted
+        # labels are too rare among the nearest nodes is the index asked again for more, and
+        # then those labels are ranked exactly.
+        wanted = set(labels)
+        everything = {l for l, spec in self.schema.labels.items() if spec.text}
+        ask = int(k) if everything <= wanted else 2 * int(k) + 10
+        for size in (ask, 8 * ask):
+            rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
+            hits = [r for r in rows if wanted & set(r["labels"])]
+            if len(hits) >= k or len(rows) < size:
+                return self._hits(hits, k)
         rows = []
         for label in labels:
-            rows.extend(self._read(self._template("search_vector_exact", label=label),
-                                   {"vector": vector, "k": int(k)}))
+            rows.extend(self._read_auto(self._template("search_vector_exact", label=label),
+                                        {"vector": vector, "k": int(k)}))
         return self._hits(rows, k)
 
     def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
@@ -236,9 +250,9 @@ class Neo4jStore(GraphStore):
         if not query or not labels or k <= 0:
             return []
         limit = 5000 if ids is not None else max(4 * k, 100)
-        rows = self._read(query_text(self.backend, "search_keyword"),
-                          {"query": query, "indexes": [fulltext_index(l) for l in labels],
-                           "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
+        rows = self._read_auto(query_text(self.backend, "search_keyword"),
+                               {"query": query, "indexes": [fulltext_index(l) for l in labels],
+                                "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
         out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": float(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))
