@@ -254,7 +254,7 @@ def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as
     click.echo(f"store: {kind}; model: {embedder.model_id}; sets: "
                + ", ".join(f"{e.name} ({len(q)} queries)" for e, q in loaded))
     click.echo(f"hybrid: {rep.family} (shipped: kg/search/fusion.json); hybrid-cv: the same fitted on the "
-               f"other {folds - 1} of {folds} folds of all queries")
+               f"other {folds - 1} of {folds} folds of all queries; hybrid-cross: fitted on the other set")
     click.echo(rep.table())
     if compare:
         click.echo("\ncross-validated nDCG@10 per fusion family:")

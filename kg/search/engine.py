@@ -305,13 +305,14 @@ class SearchEngine:
             fused = [(i, s) for i, s in fused if i not in exclude]
         fused = fused[:k]
         nodes = self.store.get_nodes([i for i, _ in fused])
+        terms = self.keyword_terms(query)
         hits = []
         for node_id, score in fused:
             node = nodes.get(node_id)
             if node is None:
                 continue
             props = node["properties"]
-            text, marks = snippet(props, query, terms=self.keyword_terms(query))
+            text, marks = snippet(props, query, terms=terms)
             hits.append(Hit(node_id, label_of.get(node_id) or node["label"], str(props.get("name", node_id)),
                             float(score), text, {m: r[node_id] for m, r in ranks.items() if node_id in r},
                             highlights=marks))

@@ -337,12 +337,13 @@ class Report:
         return out
 
     def table(self) -> str:
-        head = f"{'set':<6} {'lang':<4} {'n':>3}  " + "  ".join(f"{m:>22}" for m in ("keyword", "dense", "hybrid", "hybrid-cv"))
-        lines = [head, f"{'':<16}" + "  ".join(f"{'nDCG@10  MRR    R@5':>22}" for _ in range(4))]
+        methods = ("keyword", "dense", "hybrid", "hybrid-cv", "hybrid-cross")
+        head = f"{'set':<6} {'lang':<4} {'n':>3}  " + "  ".join(f"{m:>22}" for m in methods)
+        lines = [head, f"{'':<16}" + "  ".join(f"{'nDCG@10  MRR    R@5':>22}" for _ in methods)]
         for (set_name, lang), by in sorted(self.rows.items(), key=lambda kv: (kv[0][0], kv[0][1] == "all", kv[0][1])):
             n = by["keyword"]["n"]
             cells = []
-            for m in ("keyword", "dense", "hybrid", "hybrid-cv"):
+            for m in methods:
                 s = by.get(m)
                 cells.append(f"{s['ndcg@10']:.3f}  {s['mrr']:.3f}  {s['r@5']:.3f}" if s else f"{'-':>19}")
             lines.append(f"{set_name:<6} {lang:<4} {n:>3}  " + "  ".join(f"{c:>22}" for c in cells))
