@@ -99,6 +99,9 @@ def run_index_job(job: IndexJob, store, *, embedder=None, cache=None) -> IndexJo
         embedder = embedder or load_embedder()
         report = build_index(store, embedder, cache=cache or default_cache(), on_plan=job._planned,
                              progress=job._progress)
+        from kg.search.lexicon import store_lexicon
+
+        store_lexicon(store)  # the English dictionary, built now rather than on the first English query
         job._set(state="ready", finished_at=time.time(), summary=report.summary(), done=job.total)
         logger.info("search index: %s", report.summary())
     except Exception as exc:  # reported on the page and in the log; search stays keyword-only
