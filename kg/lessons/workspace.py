@@ -135,11 +135,11 @@ def add_lesson(store: GraphStore, engine, fields: dict, *, actor: str,
     text = draft_text(props)
     vector = engine.embedder.encode_documents([text])[0]
     from kg.search.embedder import VectorCache
-    from kg.search.index import build_index
+    from kg.search.index import index_nodes
 
     cache = VectorCache(None)
     cache.put_many({VectorCache.key(text, engine.embedder.model_id): vector})
-    build_index(store, engine.embedder, labels=["LessonLearned"], cache=cache)
+    index_nodes(store, engine.embedder, [lesson_id], cache=cache)  # this lesson only, no full re-index
     # Recurrence: an old lesson this close whose corrective action is done or verified.
     close = [s for s in _similar(engine, vector, text, k=5, exclude={lesson_id}) if s.similarity >= RECURRENCE_THRESHOLD]
     done = {r["id"] for r in store.run_read("lessons_done_for", ids=[s.id for s in close])} if close else set()
