@@ -83,7 +83,8 @@ class Hit:
 
     def as_dict(self) -> dict:
         out = {"id": self.id, "label": self.label, "label_name": LABEL_NAMES.get(self.label, self.label),
-               "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks}
+               "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks,
+               "highlights": [list(h) for h in self.highlights]}
         if self.context is not None:
             out["context"] = self.context
         return out
@@ -105,7 +106,8 @@ class SearchResult:
     def as_dict(self) -> dict:
         out = {"query": self.query, "method": self.method, "language": self.language,
                "filters": self.filters.as_dict(), "model": self.model_id,
-               "milliseconds": round(self.milliseconds, 1), "hits": [h.as_dict() for h in self.hits]}
+               "milliseconds": round(self.milliseconds, 1), "degraded": self.degraded,
+               "hits": [h.as_dict() for h in self.hits]}
         if self.notice:
             out["notice"] = self.notice
         return out
