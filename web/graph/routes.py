@@ -11,8 +11,8 @@ from flask import abort, current_app, jsonify, render_template, request, url_for
 from kg import browse
 from web.extensions import get_access
 from web.graph import bp
-from web.graph.names import label_name, rel_name
-from web.i18n import display_name
+from web.graph.names import label_name, property_names, rel_name
+from web.i18n import CONTENT_LANG, _, current_lang, display_name, is_chinese
 from web.security import login_required, require_community, roles_required
 from web.shell import int_arg
 
@@ -49,12 +49,73 @@ def node_url_maker():
     return lambda node_id: template.replace("__NODE_ID__", quote(node_id, safe=""))
 
 
-def _ref(node: dict, kinds: dict, url) -> dict:
+def _ref(node: dict, kinds: dict, url, english: bool = False) -> dict:
+    """A node as a page links to it; ``lang`` is set when an English page shows its Chinese name."""
     label = node["label"]
     if label not in kinds:
         kinds[label] = label_name(label)
-    return {"url": url(node["id"]), "name": display_name(node), "label": label, "kind": kinds[label],
-            "id": node["id"]}
+    name = display_name(node)
+    lang = CONTENT_LANG if english and not node["properties"].get("name_en") and is_chinese(name) else None
+    return {"url": url(node["id"]), "name": name, "label": label, "kind": kinds[label], "id": node["id"], "lang": lang}
+
+
+#: A text at least this long that is Chinese only says so on an English page.
+LONG_TEXT = 20
+LINK_PROPERTIES = ("url", "mirror")
+
+
+def _property_rows(properties: list[tuple[str, object]], english: bool) -> list[dict]:
+    """Properties as a node page lists them: the property's name in the page's language, the
+    value (a list as items), ``lang`` for Chinese text on an English page, ``zh_only`` for longer
+    such texts, ``link`` for web addresses.  The name the heading already shows is left out."""
+    names = property_names()
+    skip = "name_en" if english else "name"
+    yes, no = _("是"), _("否")
+    rows = []
+    for key, value in properties:
+        if key == skip:
+            continue
+        if isinstance(value, bool):
+            value = yes if value else no
+        values = value if isinstance(value, (list, tuple)) else None
+        chinese = english and (any(is_chinese(v) for v in values) if values is not None else is_chinese(value))
+        rows.append({"key": key, "name": names.get(key, key), "value": value, "values": values,
+                     "lang": CONTENT_LANG if chinese else None,
+                     "zh_only": chinese and len(str(value)) >= LONG_TEXT,
+                     "link": key in LINK_PROPERTIES and isinstance(value, str) and value.startswith(("https://", "http://"))})
+    return rows
+
+
+class _Sources:
+    """The page's one numbered list of sources: the node's own citations first, then each
+    (source, locator) a relationship cites, numbered in order of first use."""
+
+    def __init__(self):
+        self.entries: dict[tuple, dict] = {}
+
+    def cite(self, source_id: str | None, locator: str | None, node: dict | None = None) -> dict:
+        key = (source_id, locator or None)
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.entries[key] = {"n": len(self.entries) + 1, "id": source_id, "node": node,
+                                         "locator": locator or None}
+        return entry
+
+    def finish(self, access, kinds: dict, url, english: bool) -> list[dict]:
+        """Name every source (one read for those the page has not met yet) and return the list."""
+        missing = sorted({e["id"] for e in self.entries.values() if e["id"] and e["node"] is None})
+        found = access.store.get_nodes(missing) if missing else {}
+        see = _("来源 %(n)s")
+        for e in self.entries.values():
+            node = e.pop("node") or found.get(e["id"])
+            if node is not None and access.can_see(node):
+                e.update(_ref(node, kinds, url, english))
+            else:
+                e.update(name=e["id"] or "", url=None, lang=None)
+            loc = e["locator"]
+            e["locator_lang"] = CONTENT_LANG if english and is_chinese(loc) else None
+            e["label_text"] = see.replace("%(n)s", str(e["n"]))
+        return list(self.entries.values())
 
 
 @bp.get("/node/<node_id>")
@@ -65,16 +126,29 @@ def node(node_id):
     if found is None:
         abort(404)
     detail = browse.node_detail(access, found)
+    english = current_lang() == "en"
     kinds: dict = {}
     url = node_url_maker()
-    me = _ref(found, kinds, url)
-    sources = [dict(_ref(s["node"], kinds, url), locator=s["locator"]) for s in detail["sources"]]
-    groups = [{"title": rel_name(g["type"], g["direction"]), "type": g["type"],
-               "arrow": "→" if g["direction"] == "out" else "←",
-               "items": [dict(_ref(i["node"], kinds, url), locator=i["rel"].get("locator")) for i in g["items"]]}
-              for g in detail["groups"]]
+    me = _ref(found, kinds, url, english)
+    cited = _Sources()
+    for s in detail["sources"]:
+        cited.cite(s["node"]["id"], s["locator"], s["node"])
+    groups = []
+    for g in detail["groups"]:
+        items = []
+        for i in g["items"]:
+            item = _ref(i["node"], kinds, url, english)
+            rel = i["rel"]
+            source, locator = rel.get("source"), rel.get("locator")
+            item["ref"] = cited.cite(source, locator) if source or locator else None
+            note = rel.get("note")
+            item["note"] = note
+            item["note_lang"] = CONTENT_LANG if english and is_chinese(note) else None
+            items.append(item)
+        groups.append({"title": rel_name(g["type"], g["direction"]), "type": g["type"], "items": items})
+    sources = cited.finish(access, kinds, url, english)
     return render_template("graph/node.html", me=me, label_url=url_for("graph.label", label=found["label"]),
-                           properties=detail["properties"], sources=sources, groups=groups)
+                           properties=_property_rows(detail["properties"], english), sources=sources, groups=groups)
 
 
 @bp.get("/node/<node_id>/neighbourhood.json")
@@ -120,5 +194,14 @@ def community(community_id):
     if found is None or found["label"] != "Community":
         abort(404)
     neighbours = access.visible(access.store.neighbours(community_id, depth=1, limit=200))
-    return render_template("graph/community.html", community=found,
-                           properties=browse.ordered_properties(access, found["properties"]), neighbours=neighbours)
+    english = current_lang() == "en"
+    kinds: dict = {}
+    url = node_url_maker()
+    properties = _property_rows(browse.ordered_properties(access, found["properties"]), english)
+    for row in properties:  # the street or town office: by its name, linked
+        area = access.get(row["value"]) if row["key"] == "area" and isinstance(row["value"], str) else None
+        if area is not None:
+            ref = _ref(area, kinds, url, english)
+            row.update(value=ref["name"], lang=ref["lang"], href=ref["url"])
+    return render_template("graph/community.html", community=found, properties=properties,
+                           neighbours=[_ref(n, kinds, url, english) for n in neighbours])
