@@ -234,13 +234,27 @@ def text_lang(value) -> str | None:
     return CONTENT_LANG if current_lang() == "en" and is_chinese(value) else None
 
 
+CJK_RUN_RE = re.compile(CJK_RE.pattern + "+")
+LATIN_RE = re.compile(r"[A-Za-z]")
+
+
 def content(value) -> Markup:
-    """A content text for a page: marked ``lang="zh-CN"`` when it is Chinese on an English page."""
+    """A content text for a page: marked ``lang="zh-CN"`` when it is Chinese on an English page
+    (English text that quotes a Chinese term gets the term marked)."""
     if value is None:
         return Markup("")
-    if current_lang() == "en" and is_chinese(value):
-        return Markup('<span lang="zh-CN">%s</span>') % value
-    return escape(value)
+    if current_lang() != "en" or not is_chinese(value):
+        return escape(value)
+    text = str(value)
+    if len(LATIN_RE.findall(text)) <= len(CJK_RE.findall(text)):
+        return Markup('<span lang="zh-CN">%s</span>') % text
+    out, at = [], 0
+    for run in CJK_RUN_RE.finditer(text):
+        out.append(escape(text[at:run.start()]))
+        out.append(Markup('<span lang="zh-CN">%s</span>') % run.group(0))
+        at = run.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def content_text(value) -> Markup:

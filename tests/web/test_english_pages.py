@@ -22,6 +22,7 @@ from kg import accounts
 from kg.content.load import load_content
 from kg.content.loader import read_content
 from kg.store.embedded import EmbeddedStore
+from tests.search.fixtures import embedder, vector_cache  # noqa: F401 - the session model and its vector cache
 from tests.web.platform_fixtures import USERS, login, make_app, seed_users
 from web.i18n import CJK_RE
 from web.security import PUBLIC, access_of
@@ -120,7 +121,9 @@ def untranslated(body: str, content: list[str] = ()) -> list[str]:
 
 # --- the world: bundled content, accounts of every role, records of every kind ----------------
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, embedder, vector_cache):  # noqa: F811 - fixtures imported above
+    from kg.search.engine import SearchEngine
+    from kg.search.index import build_index
     from tests.conftest import fast_hasher
 
     fast_hasher()
@@ -129,6 +132,7 @@ def world(tmp_path_factory):
     content = read_content()
     assert content.ok, content.problems[:3]
     load_content(store, content)
+    build_index(store, embedder, cache=vector_cache)
     store.upsert_nodes("Organization", [{"id": "org.street", "properties": {
         "name": "某街道办事处", "name_en": "Street office", "kind": "office"}}])
     wf.create_community(store, "community.a", "甲社区", area="org.street")
@@ -136,6 +140,7 @@ def world(tmp_path_factory):
     seed_users(store)
     ids = _records(store)
     app = make_app(store, graph_cache_seconds=0, self_registration=True)
+    app.extensions["cem_search"] = SearchEngine(store, embedder)
     clients = {}
     for username in [*USERS, "anonymous"]:
         client = app.test_client()
@@ -215,6 +220,10 @@ def _arguments(store, ids) -> dict[str, list[dict]]:
         **{f"assessment.{view}": [{"assessment_id": ids["assessment"]}]
            for view in ("view", "gaps", "report", "result")},
         "lessons.lesson": [{"lesson_id": ids["lesson"]}],
+        # search answers: hits with their graph context (lessons, duties, other nodes), a situation
+        "search.index": [{}, {"q": "暴雨 地下车库 转移"}, {"q": "gas leak evacuation", "method": "keyword"},
+                         {"q": "网格员 预警", "label": ["Duty", "Organization", "Hazard"]}],
+        "search.situation": [{}, {"q": "夜里小区地下车库开始进水，物业人手不够", "role": "org.property-company"}],
         "training.attempt": [{"attempt_id": ids["attempt"]}],
         "training.feedback": [{"attempt_id": ids["attempt"], "question_id": ids["question"]}],
         "training.result": [{"attempt_id": ids["done"]}],

@@ -12,7 +12,7 @@ from kg import browse
 from web.extensions import get_access
 from web.graph import bp
 from web.graph.names import label_name, property_names, rel_name
-from web.i18n import CONTENT_LANG, _, current_lang, display_name, is_chinese
+from web.i18n import CONTENT_LANG, _, content, current_lang, display_name, is_chinese
 from web.security import login_required, require_community, roles_required
 from web.shell import int_arg
 
@@ -55,8 +55,14 @@ def _ref(node: dict, kinds: dict, url, english: bool = False) -> dict:
     if label not in kinds:
         kinds[label] = label_name(label)
     name = display_name(node)
-    lang = CONTENT_LANG if english and not node["properties"].get("name_en") and is_chinese(name) else None
-    return {"url": url(node["id"]), "name": name, "label": label, "kind": kinds[label], "id": node["id"], "lang": lang}
+    lang = html = None
+    if english and is_chinese(name):  # a Chinese name, or an English one quoting a Chinese term
+        if node["properties"].get("name_en"):
+            html = content(name)
+        else:
+            lang = CONTENT_LANG
+    return {"url": url(node["id"]), "name": name, "html": html, "label": label, "kind": kinds[label], "id": node["id"],
+            "lang": lang}
 
 
 #: A text at least this long that is Chinese only says so on an English page.
@@ -111,7 +117,7 @@ class _Sources:
             if node is not None and access.can_see(node):
                 e.update(_ref(node, kinds, url, english))
             else:
-                e.update(name=e["id"] or "", url=None, lang=None)
+                e.update(name=e["id"] or "", html=None, url=None, lang=None)
             loc = e["locator"]
             e["locator_lang"] = CONTENT_LANG if english and is_chinese(loc) else None
             e["label_text"] = see.replace("%(n)s", str(e["n"]))
