@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from kg.search.embedder import Embedder, load_embedder
 from kg.search.text import SEARCH_LABELS, language, query_terms, query_text
-from kg.errors import Invalid
+from kg.errors import N_, Invalid
 from kg.store.base import GraphStore, StoreError
 
 METHODS = ("hybrid", "dense", "keyword")
@@ -30,6 +30,11 @@ FUSION = {"zh": (1.0, 0.5, 5), "en": (1.0, 1.25, 5)}
 LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预案", "Hazard": "灾害风险",
                "Incident": "事件", "Facility": "设施与资源", "Organization": "组织与角色",
                "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标"}
+
+
+#: A filter value that names no node, per label (msgids; English in search.po).
+UNKNOWN = {"Phase": N_("未知阶段 %(value)s"), "Hazard": N_("未知灾害风险 %(value)s"),
+           "Organization": N_("未知组织 %(value)s")}
 
 
 class SearchError(Invalid):
@@ -148,7 +153,7 @@ class SearchEngine:
                      node["id"].split(".")[-1].casefold()}
             if wanted in names:
                 return node["id"]
-        raise SearchError(f"unknown {label.lower()} {value!r}")
+        raise SearchError(UNKNOWN.get(label, N_("未知节点 %(value)s")), value=repr(value)[:200])
 
     def allowed_ids(self, filters: Filters) -> set[str] | None:
         if not filters.active():
@@ -179,7 +184,8 @@ class SearchEngine:
         out = []
         for label in filters.labels:
             if label not in self.labels:
-                raise SearchError(f"cannot search label {label!r}; searchable: {', '.join(self.labels)}")
+                raise SearchError(N_("不能检索类别 %(label)s；可检索：%(labels)s"), label=repr(label)[:80],
+                                  labels=", ".join(self.labels))
             out.append(label)
         return out
 
@@ -208,11 +214,12 @@ class SearchEngine:
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
-            raise SearchError("the query is empty")
+            raise SearchError(N_("检索内容为空"))
         if len(query) > 2000:
-            raise SearchError("the query is too long (at most 2000 characters)")
+            raise SearchError(N_("检索内容过长（不超过 %(limit)s 个字符）"), limit=2000)
         if method not in METHODS:
-            raise SearchError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+            raise SearchError(N_("未知检索方式 %(method)s；可选：%(methods)s"), method=repr(method)[:80],
+                              methods=", ".join(METHODS))
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)

@@ -124,9 +124,6 @@ def untranslated(body: str, content: list[str] = ()) -> list[str]:
 def world(tmp_path_factory, embedder, vector_cache):  # noqa: F811 - fixtures imported above
     from kg.search.engine import SearchEngine
     from kg.search.index import build_index
-    from tests.conftest import fast_hasher
-
-    fast_hasher()
     store = EmbeddedStore(tmp_path_factory.mktemp("english") / "graph.kgl")
     store.init_schema()
     content = read_content()
@@ -360,13 +357,14 @@ def test_node_pages_list_sources_once_and_number_them(world):
     page = client.get("/node/hazard.rainstorm?lang=zh").get_data(as_text=True)
     client.get("/healthz?lang=en")
     sources = page[page.index('id="sources-heading"'):page.index('id="view-heading"')]
-    entries = re.findall(r'<li id="source-(\d+)">(.*?)</li>', sources, re.S)
-    assert entries and [int(n) for n, _ in entries] == list(range(1, len(entries) + 1))
-    assert len({e for _, e in entries}) == len(entries)  # each source and locator once
+    documents = re.findall(r'<li><a href="(/node/src\.[^"]+)"[^>]*>', sources)
+    assert len(documents) >= 5 and len(set(documents)) == len(documents)  # each document once
+    places = re.findall(r'<li id="source-(\d+)"><span class="ref-number">\[(\d+)\]</span> '
+                        r'<span class="locator"[^>]*>([^<]*)</span>', sources)
+    assert [int(n) for n, _, _ in places] == list(range(1, len(places) + 1))
+    assert all(n == shown for n, shown, _ in places)
     links = page[page.index('id="links-heading"'):page.index('id="sources-heading"')]
-    refs = re.findall(r'<a href="#source-(\d+)"', links)
-    assert refs and {int(n) for n in refs} <= {int(n) for n, _ in entries}
-    for _, entry in entries:  # no locator repeated after the links
-        locator = re.search(r'class="locator"[^>]*>(.*?)</span>', entry)
-        if locator:
-            assert locator.group(1) not in links
+    refs = re.findall(r'<a href="#source-(\d+)" aria-label="来源 \1">\[\1\]</a>', links)
+    assert len(refs) >= 10 and {int(n) for n in refs} <= {int(n) for n, _, _ in places}
+    for _n, _shown, locator in places:  # no locator repeated after the links
+        assert locator not in links, locator

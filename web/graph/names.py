@@ -8,6 +8,8 @@ when one is missing.  A thing without a name is shown by its code.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.schema import load_schema
 from web.i18n import CONTENT_LANG, current_lang, is_chinese
 
@@ -30,7 +32,11 @@ def property_name(key: str) -> str:
 
 def property_names() -> dict[str, str]:
     """Every named property's name in the request's language (for loops over many keys)."""
-    lang = _lang()
+    return _property_names(_lang())
+
+
+@lru_cache(maxsize=2)
+def _property_names(lang: str) -> dict[str, str]:
     return {key: names.get(lang, key) for key, names in load_schema().properties.items()}
 
 
