@@ -9,8 +9,10 @@ a query string.
 The schema also names things for people, in Simplified Chinese and English: every label
 (``name_zh``/``name_en``), every relationship type read from either end (``name_zh``/``name_en``
 from its start, ``inverse_zh``/``inverse_en`` from its end) and every property (the
-``properties:`` table of each file).  ``Schema.label_name``, ``rel_name`` and ``property_name``
-give them in a language (``"zh"`` or ``"en"``); a thing without a name is shown by its code.
+``properties:`` table of each file), and coded property values (``values:``: ``category: natural``
+→ 自然灾害 / Natural hazard).  ``Schema.label_name``, ``rel_name``, ``property_name`` and
+``value_name`` give them in a language (``"zh"`` or ``"en"``); a thing without a name is shown by
+its code.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Schema:
     labels: dict[str, LabelSpec] = field(default_factory=dict)
     relationships: dict[str, RelSpec] = field(default_factory=dict)
     properties: dict[str, Names] = field(default_factory=dict)
+    values: dict[str, dict[str, Names]] = field(default_factory=dict)
 
     def label(self, name: str) -> LabelSpec:
         """Return the label's spec; raise SchemaError for anything not in the schema."""
@@ -119,6 +122,11 @@ class Schema:
     def property_name(self, key: str, lang: str = "zh") -> str:
         names = self.properties.get(key)
         return names.get(lang, key) if names else key
+
+    def value_name(self, key: str, value: str, lang: str = "zh") -> str:
+        """A coded value of property ``key`` in words (the value itself when it is no code)."""
+        names = self.values.get(key, {}).get(value) if isinstance(value, str) else None
+        return names.get(lang, value) if names else value
 
 
 def _names(body: dict, origin: str, what: str, zh: str = "name_zh", en: str = "name_en") -> Names:
@@ -169,6 +177,17 @@ def _parse(doc: dict, origin: str, schema: Schema) -> None:
         if not isinstance(body, dict):
             raise SchemaError(f"{origin}: property {key}: expected {{zh: ..., en: ...}}")
         schema.properties[key] = _names(body, origin, f"property {key}", "zh", "en")
+    for key, codes in (doc.get("values") or {}).items():
+        if not isinstance(codes, dict):
+            raise SchemaError(f"{origin}: values of {key}: expected {{code: {{zh: ..., en: ...}}}}")
+        table = schema.values.setdefault(key, {})
+        for code, body in codes.items():
+            code = str(code)
+            if code in table:
+                raise SchemaError(f"{origin}: value {key}={code} is named twice")
+            if not isinstance(body, dict):
+                raise SchemaError(f"{origin}: value {key}={code}: expected {{zh: ..., en: ...}}")
+            table[code] = _names(body, origin, f"value {key}={code}", "zh", "en")
 
 
 def _validate_endpoints(schema: Schema) -> None:

@@ -42,6 +42,20 @@ def test_every_property_of_the_bundled_content_is_named_in_both_languages():
     assert schema.property_name("discussion", "en") == "Discussion"
 
 
+def test_every_coded_value_of_the_bundled_content_is_named_in_both_languages():
+    schema = load_schema()
+    content = read_content()
+    used = {(key, value) for node in content.nodes for key, value in node.properties.items()
+            if key in schema.values and isinstance(value, str)}
+    assert {"category", "level", "kind", "scoring", "provenance"} <= {key for key, _ in used}
+    missing = sorted(f"{key}={value}" for key, value in used
+                     if value not in schema.values[key] or not schema.values[key][value].complete)
+    assert missing == []
+    assert schema.value_name("category", "natural", "zh") == "自然灾害"
+    assert schema.value_name("kind", "true_false", "en") == "True or false"
+    assert schema.value_name("category", "not-a-code", "en") == "not-a-code"
+
+
 def test_a_thing_without_a_name_is_shown_by_its_code():
     schema = Schema()
     _parse({"labels": {"Thing": {}}, "relationships": {"LINKS": {}}}, "x.yaml", schema)
@@ -55,10 +69,21 @@ def test_a_thing_without_a_name_is_shown_by_its_code():
     ({"relationships": {"LINKS": {"inverse_en": " "}}}, "LINKS: inverse_en must be text"),
     ({"properties": {"colour": "颜色"}}, "property colour: expected"),
     ({"properties": {"colour": {"zh": "颜色", "en": ["Colour"]}}}, "property colour: en must be text"),
+    ({"values": {"colour": ["red"]}}, "values of colour: expected"),
+    ({"values": {"colour": {"red": "红"}}}, "value colour=red: expected"),
 ])
 def test_malformed_names_are_rejected(doc, message):
     with pytest.raises(SchemaError, match=message):
         _parse(doc, "x.yaml", Schema())
+
+
+def test_a_coded_value_is_named_once_across_files():
+    schema = Schema()
+    _parse({"values": {"kind": {"law": {"zh": "法律", "en": "Law"}}}}, "a.yaml", schema)
+    _parse({"values": {"kind": {"core": {"zh": "核心课程", "en": "Core course"}}}}, "b.yaml", schema)
+    assert set(schema.values["kind"]) == {"law", "core"}
+    with pytest.raises(SchemaError, match=r"c\.yaml: value kind=law is named twice"):
+        _parse({"values": {"kind": {"law": {"zh": "法", "en": "Act"}}}}, "c.yaml", schema)
 
 
 def test_a_property_is_named_once_across_files():

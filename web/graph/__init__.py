@@ -6,7 +6,7 @@ bp = Blueprint("graph", __name__)
 
 
 def init_app(app):
-    from web.graph.names import label_name, property_name, rel_name
+    from web.graph.names import label_name, property_name, rel_name, value_name
     from web.i18n import _l
     from web.shell import register_nav
 
@@ -15,7 +15,8 @@ def init_app(app):
     register_nav(app, "graph.community", _l("我的社区"), order=30, roles=("community",),
                  args=lambda user: {"community_id": user.community_id} if user.community_id else None,
                  description=_l("本社区概况与自评"))
-    app.jinja_env.globals.update(label_name=label_name, rel_name=rel_name, property_name=property_name)
+    app.jinja_env.globals.update(label_name=label_name, rel_name=rel_name, property_name=property_name,
+                                 value_name=value_name)
 
 
 from web.graph import routes  # noqa: E402,F401

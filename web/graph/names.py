@@ -40,6 +40,22 @@ def _property_names(lang: str) -> dict[str, str]:
     return {key: names.get(lang, key) for key, names in load_schema().properties.items()}
 
 
+def value_names() -> dict[str, dict[str, str]]:
+    """Coded values in words in the request's language, per property (``{"category": {"natural":
+    "自然灾害"}}``)."""
+    return _value_names(_lang())
+
+
+@lru_cache(maxsize=2)
+def _value_names(lang: str) -> dict[str, dict[str, str]]:
+    return {key: {code: names.get(lang, code) for code, names in codes.items()}
+            for key, codes in load_schema().values.items()}
+
+
+def value_name(key: str, value):
+    return value_names().get(key, {}).get(value, value) if isinstance(value, str) else value
+
+
 
 
 def _refs(value, out: list) -> None:
@@ -92,4 +108,4 @@ def localize_names(store, *structures) -> None:
             ref.name, ref.lang = name, lang
 
 
-__all__ = ["label_name", "localize_names", "property_name", "property_names", "rel_name"]
+__all__ = ["label_name", "localize_names", "property_name", "property_names", "rel_name", "value_name", "value_names"]

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from kg import browse
 from web.extensions import get_access
 from web.graph import bp
-from web.graph.names import label_name, property_names, rel_name
+from web.graph.names import label_name, property_names, rel_name, value_names
 from web.i18n import CONTENT_LANG, _, content, current_lang, display_name, is_chinese
 from web.security import login_required, require_community, roles_required
 from web.shell import int_arg, link
@@ -91,6 +91,7 @@ def _property_rows(properties: list[tuple[str, object]], english: bool) -> list[
     value (a list as items), ``lang`` for Chinese text on an English page, ``zh_only`` for longer
     such texts, ``link`` for web addresses.  The name the heading already shows is left out."""
     names = property_names()
+    coded = value_names()
     skip = "name_en" if english else "name"
     yes, no = _("是"), _("否")
     rows = []
@@ -99,6 +100,8 @@ def _property_rows(properties: list[tuple[str, object]], english: bool) -> list[
             continue
         if isinstance(value, bool):
             value = yes if value else no
+        elif key in coded and isinstance(value, str):
+            value = coded[key].get(value, value)
         values = value if isinstance(value, (list, tuple)) else None
         chinese = english and (any(is_chinese(v) for v in values) if values is not None else is_chinese(value))
         rows.append({"key": key, "name": names.get(key, key), "value": value, "values": values,
