@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kg.cli import fail, opened_store, store_option
+from kg.i18n_cli import _
 
 
 class _Bar:
@@ -41,7 +42,8 @@ def _embedder():
         embedder = load_embedder()
     except EmbedderError as exc:
         fail(str(exc))
-    click.echo(f"model: {embedder.model_id} — {embedder.description}, {embedder.dimension} dimensions", err=True)
+    click.echo(_("模型：%(model)s — %(description)s，%(dimension)s 维", model=embedder.model_id,
+                 description=embedder.description, dimension=embedder.dimension), err=True)
     return embedder
 
 
@@ -49,7 +51,7 @@ def run_index(store, embedder, *, force: bool = False, labels=None, cache=None):
     from kg.search.embedder import default_cache
     from kg.search.index import build_index
 
-    bar = _Bar("embedding")
+    bar = _Bar(_("正在计算向量"))
     try:
         return build_index(store, embedder, labels=labels, cache=cache or default_cache(), force=force,
                            on_plan=bar.plan, progress=bar.update)
@@ -69,7 +71,8 @@ def index_command(location, force, labels):
     with opened_store(location) as store:
         for label in labels:
             if label not in searchable_labels(store):
-                fail(f"label {label!r} is not searchable; searchable: {', '.join(searchable_labels(store))}")
+                fail(_("类别 %(label)s 不可检索；可检索：%(labels)s", label=repr(label),
+                       labels=", ".join(searchable_labels(store))))
         store.init_schema()
         report = run_index(store, embedder, force=force, labels=list(labels) or None)
     click.echo(report.summary())
@@ -77,25 +80,28 @@ def index_command(location, force, labels):
 
 def _print_hits(result) -> None:
     filters = result.filters.as_dict()
-    click.echo(f"{result.method} search for {result.query!r}"
-               + (f" ({', '.join(f'{k}={v}' for k, v in filters.items())})" if filters else "")
-               + f": {len(result.hits)} hits in {result.milliseconds:.0f} ms")
+    shown = f" ({', '.join(f'{k}={v}' for k, v in filters.items())})" if filters else ""
+    click.echo(_("%(method)s 检索 %(query)s%(filters)s：%(n)s 条结果，用时 %(ms)s ms", method=result.method,
+                 query=repr(result.query), filters=shown, n=len(result.hits), ms=f"{result.milliseconds:.0f}"))
     for i, hit in enumerate(result.hits, start=1):
-        click.echo(f"{i:>2}. [{hit.label}] {hit.name}  ({hit.id}, score {hit.score:.4f})")
+        score = _("得分 %(score)s", score=f"{hit.score:.4f}")
+        click.echo(f"{i:>2}. [{hit.label}] {hit.name}  ({hit.id}, {score})")
         if hit.snippet:
             click.echo(f"    {hit.snippet}")
         ctx = hit.context
         if ctx and ctx.get("kind") == "lesson":
             if ctx.get("incident"):
-                click.echo(f"    事件: {ctx['incident']['name']} ({ctx['incident'].get('date', '')})")
-            click.echo(f"    建议: {ctx['recommendation']}")
-            for key, title in (("act", "责任主体"), ("duties", "相关职责"), ("plans", "相关预案"), ("modules", "培训模块")):
+                click.echo("    " + _("事件：") + f"{ctx['incident']['name']} ({ctx['incident'].get('date', '')})")
+            click.echo("    " + _("建议：") + str(ctx["recommendation"]))
+            for key, title in (("act", _("应由谁落实：")), ("duties", _("相关职责：")), ("plans", _("相关预案：")),
+                               ("modules", _("培训模块："))):
                 if ctx.get(key):
-                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+                    click.echo(f"    {title}" + "; ".join(x["name"] for x in ctx[key]))
         elif ctx and ctx.get("kind") == "duty":
-            for key, title in (("holders", "承担者"), ("phases", "阶段"), ("hazards", "针对风险"), ("plans", "相关预案")):
+            for key, title in (("holders", _("承担者：")), ("phases", _("阶段：")), ("hazards", _("针对的灾害风险：")),
+                               ("plans", _("相关预案："))):
                 if ctx.get(key):
-                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+                    click.echo(f"    {title}" + "; ".join(x["name"] for x in ctx[key]))
 
 
 @click.command(name="search")
@@ -120,7 +126,9 @@ def search_command(location, query, labels, phase, hazard, organization, year, m
         try:
             result = engine.search(query, method=method, k=limit, context=context,
                                    filters=Filters(list(labels) or None, phase, hazard, organization, year))
-        except (SearchError, EmbedderError) as exc:
+        except SearchError as exc:
+            fail(exc)
+        except EmbedderError as exc:
             fail(str(exc))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -143,19 +151,22 @@ def ask_command(location, scenario, role, limit, as_json):
     with opened_store(location) as store:
         try:
             answer = ask(SearchEngine(store, _embedder()), scenario, role=role, k=limit)
-        except (SearchError, EmbedderError) as exc:
+        except SearchError as exc:
+            fail(exc)
+        except EmbedderError as exc:
             fail(str(exc))
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
-    click.echo(f"情景：{scenario}" + (f"（角色：{answer['role']}）" if answer["role"] else ""))
-    for key, title in (("lessons", "相关经验教训"), ("duties", "应履行的职责"), ("plans", "相关预案"), ("hazards", "涉及的灾害风险")):
-        click.echo(f"{title}:")
+    click.echo(_("情景：") + scenario + (_("（角色：%(role)s）", role=answer["role"]) if answer["role"] else ""))
+    for key, title in (("lessons", _("相关经验教训")), ("duties", _("应履行的职责")), ("plans", _("相关预案")),
+                       ("hazards", _("涉及的灾害风险"))):
+        click.echo(_("%(relation)s：", relation=title))
         for hit in answer[key]:
             click.echo(f"  - {hit['name']}  ({hit['id']})")
             ctx = hit.get("context") or {}
             if key == "lessons" and ctx.get("recommendation"):
-                click.echo(f"    建议: {ctx['recommendation']}")
+                click.echo("    " + _("建议：") + str(ctx["recommendation"]))
 
 
 def _export_into(store, path: str) -> None:
@@ -169,7 +180,7 @@ def _export_into(store, path: str) -> None:
     except ImportError_ as exc:
         for problem in exc.problems[:20]:
             click.echo(problem, err=True)
-        fail(f"{path}: {len(exc.problems)} malformed records")
+        fail(_("%(file)s：%(n)s 条记录格式有误", file=path, n=len(exc.problems)))
 
 
 def _collect_set(location, evalset, queries, embedder, corpus: str | None):
@@ -180,7 +191,7 @@ def _collect_set(location, evalset, queries, embedder, corpus: str | None):
 
     with opened_store(location) as store:
         if store.counts()["labels"]:
-            fail(f"the store at {store.location} is not empty; search-eval loads its corpus into an empty store")
+            fail(_("存储 %(location)s 不是空的；search-eval 只把语料载入空的存储", location=store.location))
         try:
             if corpus:
                 _export_into(store, corpus)

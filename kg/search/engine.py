@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from kg.errors import Invalid
+from kg.errors import N_, Invalid
 from kg.search.embedder import Embedder, EmbedderError, load_embedder
 from kg.search.fusion import Candidates, load_default, uses_graph
 from kg.search.index import KEYWORD_SCHEME
@@ -48,6 +48,11 @@ class SearchSettings:
     #: translations per English span in that rendering
     rendering_per_span: int = 1
     lexicon: LexiconSources = LexiconSources()
+
+
+#: A filter value that names no node, per label (msgids; English in search.po).
+UNKNOWN = {"Phase": N_("未知阶段 %(value)s"), "Hazard": N_("未知灾害风险 %(value)s"),
+           "Organization": N_("未知组织 %(value)s")}
 
 
 class SearchError(Invalid):
@@ -181,7 +186,7 @@ class SearchEngine:
                      node["id"].split(".")[-1].casefold()}
             if wanted in names:
                 return node["id"]
-        raise SearchError(f"unknown {label.lower()} {value!r}")
+        raise SearchError(UNKNOWN.get(label, N_("未知节点 %(value)s")), value=repr(value)[:200])
 
     def allowed_ids(self, filters: Filters) -> set[str] | None:
         if not filters.active():
@@ -212,7 +217,8 @@ class SearchEngine:
         out = []
         for label in filters.labels:
             if label not in self.labels:
-                raise SearchError(f"cannot search label {label!r}; searchable: {', '.join(self.labels)}")
+                raise SearchError(N_("不能检索类别 %(label)s；可检索：%(labels)s"), label=repr(label)[:80],
+                                  labels=", ".join(self.labels))
             out.append(label)
         return out
 
@@ -277,11 +283,12 @@ class SearchEngine:
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
-            raise SearchError("the query is empty")
+            raise SearchError(N_("检索内容为空"))
         if len(query) > 2000:
-            raise SearchError("the query is too long (at most 2000 characters)")
+            raise SearchError(N_("检索内容过长（不超过 %(limit)s 个字符）"), limit=2000)
         if method not in METHODS:
-            raise SearchError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+            raise SearchError(N_("未知检索方式 %(method)s；可选：%(methods)s"), method=repr(method)[:80],
+                              methods=", ".join(METHODS))
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)

@@ -42,9 +42,9 @@ def test_filters_restrict_every_method(engine):
     grid = engine.search("巡查", filters=Filters(organization="网格员", labels=["Duty"]), k=10).hits
     assert grid[0].id == "duty.grid-daily-patrol-report"
     assert engine.search("巡查", filters=Filters(organization="org.grid-worker", year=1990)).hits == []
-    with pytest.raises(SearchError, match="unknown phase"):
+    with pytest.raises(SearchError, match="未知阶段"):
         engine.search("暴雨", filters=Filters(phase="没有这个阶段"))
-    with pytest.raises(SearchError, match="empty"):
+    with pytest.raises(SearchError, match="检索内容为空"):
         engine.search("  ")
 
 
