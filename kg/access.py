@@ -69,7 +69,7 @@ LABEL_RULES: dict[str, Rule] = {
     "Review": Rule(frozenset({"admin"})),
     # personal data and secrets: never shown by a graph reader
     **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
-                                    "QuizAnswer", "Certificate", "SkillSignoff")},
+                                    "QuizAnswer", "Certificate", "SkillSignoff", "SetupToken")},
 }
 
 #: Properties never shown by a graph reader (secrets, search internals).

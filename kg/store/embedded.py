@@ -40,6 +40,8 @@ class EmbeddedStore(GraphStore):
         except kglite.KgError as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
         self._closed = False
+        #: Committed write transactions since open (``cem serve`` checkpoints when it grows).
+        self.writes = 0
         self._restrict_files()
 
     def _restrict_files(self) -> None:
@@ -87,6 +89,7 @@ class EmbeddedStore(GraphStore):
                         results.append(tx.cypher(query, params=params).to_list())
             except kglite.KgError as exc:
                 raise self._translate(exc) from exc
+            self.writes += 1
             return results
 
     def init_schema(self) -> list[str]:

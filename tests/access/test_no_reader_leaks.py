@@ -28,7 +28,7 @@ from tests.web.platform_fixtures import PASSWORD, login, make_app
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
 ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
-                  "Certificate", "SkillSignoff")
+                  "Certificate", "SkillSignoff", "SetupToken")
 #: username -> (roles, community, organization)
 PEOPLE = {
     "p-admin": (("admin",), None, None),
@@ -116,6 +116,9 @@ def _populate(store, embedder, cache) -> dict[str, set[str]]:
         wf.save_answers(store, actor, record.id, {first: {"answer": "met", "note": "测试说明", "last_done": ""}},
                         expected_version=record.version, now=NOW)
         add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
+    from kg.ops import setup as first_run
+
+    first_run.issue(store, now=NOW)  # the first-run set-up token (a secret)
     ids_by_label: dict[str, set[str]] = {}
     for record in store.export_records():
         if record["kind"] == "node":
@@ -198,7 +201,7 @@ def test_the_specification_is_not_empty(world):
     """The property above means something: every viewer is forbidden private records that exist,
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
-                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community"):
+                  "SkillSignoff", "SetupToken", "Assessment", "Answer", "Evidence", "Question", "Community"):
         assert world["ids"].get(label), label
     assert world["ids"]["Community"] & forbidden_ids("p-comm-x", world["ids"]) == {"community.test-y"}
     assert "community.test-x" not in forbidden_ids("p-reviewer-x", world["ids"])
