@@ -57,6 +57,12 @@ class EmbeddedStore(GraphStore):
     def location(self) -> str:
         return str(self.path)
 
+    def _node(self, row: dict) -> dict:
+        """kglite hides ``updated_at`` from ``properties(n)``: the node queries read it by name."""
+        if row.get("updated_at") is not None and "updated_at" not in row["properties"]:
+            row = dict(row, properties=dict(row["properties"], updated_at=row["updated_at"]))
+        return super()._node(row)
+
     @staticmethod
     def _translate(exc: Exception) -> StoreError:
         if isinstance(exc, kglite.ConstraintError):
