@@ -15,8 +15,15 @@ from pathlib import Path
 import kglite
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
-                           query_text)
+from kg.store.base import (
+    ConstraintViolation,
+    GraphStore,
+    Health,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    query_text,
+)
 
 kglite.set_query_warning_policy("silent")
 

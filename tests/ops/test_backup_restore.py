@@ -96,7 +96,8 @@ def test_a_restore_gives_a_byte_identical_export_and_the_same_files(populated, s
     source_uploads, target_uploads = Path(env["CEM_DATA_DIR"]) / "uploads", Path(target["CEM_DATA_DIR"]) / "uploads"
     assert sorted(_files(target_uploads)) == sorted(stored)
     assert _files(target_uploads) == _files(source_uploads)
-    assert (Path(target["CEM_DATA_DIR"]) / "secret_key").read_bytes() == (Path(env["CEM_DATA_DIR"]) / "secret_key").read_bytes()
+    key = "secret_key"
+    assert (Path(target["CEM_DATA_DIR"]) / key).read_bytes() == (Path(env["CEM_DATA_DIR"]) / key).read_bytes()
     assert cem(target, "check-data").returncode == 0
 
 
