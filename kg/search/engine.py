@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from kg.search.embedder import Embedder, load_embedder
+from kg.search.embedder import Embedder, EmbedderLoading, embedder_loading, load_embedder
 from kg.search.text import SEARCH_LABELS, language, query_terms, query_text
 from kg.errors import Invalid
 from kg.store.base import GraphStore, StoreError
@@ -213,6 +213,8 @@ class SearchEngine:
             raise SearchError("the query is too long (at most 2000 characters)")
         if method not in METHODS:
             raise SearchError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+        if method != "keyword" and self._embedder is None and embedder_loading():
+            raise EmbedderLoading("the embedding model is still loading: search by keywords meanwhile")
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)
