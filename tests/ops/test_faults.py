@@ -4,6 +4,7 @@ evidence files, and many people writing at once through 4 gunicorn workers on Ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -41,10 +42,8 @@ def _kill_tree(server: Server) -> None:
     """kill -9 the server and every process it started (gunicorn workers, the model worker)."""
     pids = [server.proc.pid, *_children(server.proc.pid)]
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     server.proc.wait(timeout=30)
 
 
@@ -63,7 +62,7 @@ def killable(request, tmp_path):
 
 
 def test_kill_9_in_the_middle_of_writes_loses_no_acknowledged_write(killable, tmp_path):
-    kind, env, args, open_store = killable
+    _kind, env, args, open_store = killable
     store = open_store()
     try:
         world = build_world(store, tmp_path, trainees=4, editors=2)
@@ -189,10 +188,12 @@ def test_neo4j_stopped_and_started_again_under_a_running_app(own_neo4j, tmp_path
         pids = [server.proc.pid, *_children(server.proc.pid)]
         own_neo4j.stop()
         assert get(server.url + "/healthz")[0] == 503
-        status, body, headers = get(server.url + "/")
-        assert status == 503 and headers["Retry-After"]
+        started = time.monotonic()
+        status, body, headers = get(server.url + "/", timeout=30)
+        assert status == 503  # the home page renders its own notice (no Retry-After there)
+        assert time.monotonic() - started < 10  # the driver's retries end within ~5 s
         status, body, headers = browser.post("/login", {"csrf_token": token, "username": "keeper",
-                                                         "password": PASSWORD})
+                                                         "password": PASSWORD}, timeout=30)
         assert status == 503, body[:300]
         assert "图数据库暂时无法访问" in body and "可以稍后重新提交" in body and headers["Retry-After"]
         own_neo4j.start()  # the same data folder and password: must come up (no ALTER USER refusal)
@@ -276,7 +277,8 @@ def test_fifty_trainees_and_twenty_editors_with_four_workers(own_neo4j, tmp_path
     with own_neo4j.store() as store:
         store._write([("MATCH (n) DETACH DELETE n", {})])
         world = build_world(store, tmp_path, trainees=50, editors=20)
-    env = cem_env(own_neo4j.env(tmp_path / "data"))
+    # 70 people sign in from one address (the test's): the per-address sign-in limit is raised
+    env = cem_env(dict(own_neo4j.env(tmp_path / "data"), CEM_LOGIN_LIMIT_ADDRESS="1000"))
     server = Server(env, "--workers", "4", "--threads", "8", "--no-load")
     server.wait_ready()
     statuses: list[int] = []

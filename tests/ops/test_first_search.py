@@ -36,7 +36,7 @@ def test_the_first_search_answers_within_a_second_of_ready(tmp_path):
         elapsed = time.monotonic() - started
         assert status == 200, body[:500]
         assert elapsed < 1.0, f"the first search took {elapsed:.2f} s"
-        loading_notice = "语义模型暂不可用，已改用关键词检索。" in body
+        loading_notice = "语义模型暂不可用，已改用关键词检索。" in body  # noqa: RUF001
         server.wait_for(r"search: embedding model \S+ — .*dimensions", timeout=180)  # loaded in the background
         status, body, _ = browser.get("/search?" + urllib.parse.urlencode({"q": "暴雨天地下车库怎么组织转移"}))
         assert status == 200 and "语义模型暂不可用" not in body

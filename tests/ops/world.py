@@ -87,7 +87,7 @@ def save_answer(browser, assessment: str, criterion: str, note: str) -> int:
 def upload_evidence(browser, assessment: str, criterion: str, name: str, content: bytes) -> int:
     from tests.ops.server import CSRF_RE
 
-    status, body, _ = browser.get(f"/assessment/{assessment}")
+    _, body, _ = browser.get(f"/assessment/{assessment}")
     token = CSRF_RE.search(body).group(1)
     return browser.request("POST", f"/assessment/{assessment}/evidence",
                            {"csrf_token": token, "criterion": criterion, "kind": "file"},
