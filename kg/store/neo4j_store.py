@@ -74,7 +74,10 @@ class Neo4jStore(GraphStore):
         return [label for label in labels if label != BASE_LABEL and label in self.schema.labels]
 
     def _session(self):
-        return self.driver.session(database=self.database)
+        # One bookmark manager per driver: on a cluster a read after a write (in this process)
+        # waits until the member that serves it has that write (causal consistency).
+        return self.driver.session(database=self.database,
+                                   bookmark_manager=self.driver.execute_query_bookmark_manager)
 
     @staticmethod
     def _translate(exc: Exception) -> StoreError:
