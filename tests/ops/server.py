@@ -139,7 +139,7 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
-    def request(self, method: str, path: str, data: dict | None = None, *, timeout: float = 30,
+    def request(self, method: str, path: str, data: dict | None = None, *, timeout: float = 120,
                 files: dict | None = None) -> tuple[int, str, Any]:
         import urllib.parse
 
