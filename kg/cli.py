@@ -69,15 +69,18 @@ def opened_store(location: str | None, *, read_only: bool | None = None):
         holder = lease_holder(exc)
         if holder is None or settings.is_neo4j:
             fail(str(exc))
+            raise  # unreachable: fail() exits
         if not read_only:
             fail(busy_message(settings.store_location, holder))
         try:
-            store = ReadOnlyEmbeddedStore(settings.store_location, holder=holder)
+            reader = ReadOnlyEmbeddedStore(settings.store_location, holder=holder)
         except StoreError as again:
             fail(str(again))
+            raise  # unreachable
         click.echo(f"note: the server (pid {holder.get('pid') or '?'}) holds the store; reading its checkpoint of "
-                   f"{store.checkpoint_time:%Y-%m-%d %H:%M:%S} (the server writes one within a few seconds of a "
+                   f"{reader.checkpoint_time:%Y-%m-%d %H:%M:%S} (the server writes one within a few seconds of a "
                    "change)", err=True)
+        store = reader
     health = store.health()
     if not health.ok:
         store.close()

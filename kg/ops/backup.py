@@ -87,7 +87,7 @@ def consistent_records(store: GraphStore) -> list[dict]:
         except Exception as exc:
             raise store._translate(exc) from exc  # type: ignore[attr-defined]
         return _records(store, node_rows, rel_rows)
-    with store._lock:  # type: ignore[attr-defined] - the embedded store: no write can come in between
+    with store._lock:  # type: ignore[attr-defined]  # the embedded store: no write can come in between
         return _records(store, store._read(nodes_q, {}), store._read(rels_q, {}))
 
 

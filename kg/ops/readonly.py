@@ -91,7 +91,6 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            self.graph = None
 
 
 __all__ = ["ReadOnlyEmbeddedStore", "StoreReadOnly", "busy_message", "lease_holder"]

@@ -21,6 +21,7 @@ VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 class World:
     assessment: str
     criteria: list[str]  # binary/graded criteria: "met" is a valid answer
+    version: int  # the assessment's version when opened
     trainees: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
 
@@ -48,7 +49,7 @@ def build_world(store, folder: Path, *, trainees: int = 0, editors: int = 0) -> 
     actor = wf.Actor.of(accounts.get_user(store, editor_names[0]))
     record = wf.open_assessment(store, actor, COMMUNITY, DEFAULT_STANDARD)
     criteria = [c.id for c in load_checklist(store, DEFAULT_STANDARD).scored if c.scoring in ("binary", "graded")]
-    return World(record.id, criteria, names, editor_names[:editors])
+    return World(record.id, criteria, record.version, names, editor_names[:editors])
 
 
 def start_quiz(browser) -> str:
