@@ -9,7 +9,9 @@ can leave is a disagreement between the graph and the upload folder, because a f
   became a whole file is removed;
 * an **evidence node without its file** (a file deleted by hand, a restore without its files):
   reported (the page then says the file is gone); never deleted automatically;
-* a **quiz answer without its attempt**, an answer or evidence without its assessment: reported.
+* a **quiz answer without its attempt**, an answer or evidence without its assessment, a
+  workspace **lesson without its phase/source links** (``kg.lessons`` writes the node, then its
+  links): reported.
 
 ``cem serve`` runs it at every start and logs what it found; ``cem check-data`` prints it.
 """
@@ -35,11 +37,13 @@ class Report:
     nodes_without_file: list[str] = field(default_factory=list)  # evidence ids
     answers_without_attempt: list[str] = field(default_factory=list)
     parts_without_assessment: list[str] = field(default_factory=list)
+    lessons_without_links: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not (self.files_without_node or self.partial_files_removed or self.nodes_without_file
-                    or self.answers_without_attempt or self.parts_without_assessment)
+                    or self.answers_without_attempt or self.parts_without_assessment
+                    or self.lessons_without_links)
 
     def lines(self) -> list[str]:
         out = []
@@ -48,7 +52,9 @@ class Report:
                              ("evidence nodes whose file is missing", self.nodes_without_file),
                              ("quiz answers without their attempt", self.answers_without_attempt),
                              ("assessment answers/evidence without their assessment",
-                              self.parts_without_assessment)):
+                              self.parts_without_assessment),
+                             ("workspace lessons without their phase/source links (never acknowledged; delete "
+                              "them on /lessons or with the graph browser)", self.lessons_without_links)):
             if items:
                 out.append(f"{title}: {len(items)}: {', '.join(items[:20])}{' …' if len(items) > 20 else ''}")
         return out or ["uploads and graph agree; nothing half-written"]
@@ -83,6 +89,7 @@ def check(store: GraphStore, data_dir: Path, *, repair: bool = True) -> Report:
                     shutil.move(str(path), str(target))
     report.answers_without_attempt = [r["id"] for r in store.run_read("ops_answers_without_attempt")]
     report.parts_without_assessment = [r["id"] for r in store.run_read("ops_assessment_parts_without_assessment")]
+    report.lessons_without_links = [r["id"] for r in store.run_read("ops_lessons_without_links")]
     return report
 
 
