@@ -40,7 +40,8 @@ def test_orphans_are_reported_and_orphan_files_moved_aside(store, tmp_path):
     assert stray.exists() and part.exists()  # nothing changed without repair
     repaired = check(store, data, repair=True)
     assert not stray.exists() and not part.exists()
-    assert (data / "uploads" / "orphans" / world.assessment / stray.name).read_bytes() == b"written, then the server died"
+    moved = data / "uploads" / "orphans" / world.assessment / stray.name
+    assert moved.read_bytes() == b"written, then the server died"
     assert (folder / kept["stored"]).is_file()  # a good file stays
     assert any("evidence files without a node" in line for line in repaired.lines())
     after = check(store, data, repair=False)
