@@ -65,7 +65,7 @@ class Checkpointer(threading.Thread):
         super().__init__(name="cem-checkpointer", daemon=True)
         self.store, self.interval = store, interval
         self._stop_event = threading.Event()
-        self._seen = getattr(store, "writes", 0)
+        self._seen = 0  # writes counted since the store was opened (the bundled content's load too)
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
