@@ -88,6 +88,13 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
     logging.getLogger("waitress").setLevel(level)
 
 
+def _without_secret(url: str | None) -> str | None:
+    """A referring URL without the set-up token (the set-up page refers to itself)."""
+    if url and SECRET_PATH in url:
+        return url.split(SECRET_PATH, 1)[0] + SECRET_PATH + "…"
+    return url
+
+
 def _clf_time(at: float) -> str:
     return time.strftime("%d/%b/%Y:%H:%M:%S %z", time.localtime(at))
 
@@ -181,7 +188,7 @@ class RequestLogMiddleware:
         self.log.info(
             '%s - %s [%s] "%s" %s %s "%s" "%s" rid=%s %.1fms',
             environ.get("REMOTE_ADDR") or "-", environ.get("REMOTE_USER") or "-", _clf_time(started),
-            _quote(request_line), state["status"], size, _quote(environ.get("HTTP_REFERER")),
+            _quote(request_line), state["status"], size, _quote(_without_secret(environ.get("HTTP_REFERER"))),
             _quote(environ.get("HTTP_USER_AGENT")), request_id, (time.time() - started) * 1000)
 
 

@@ -132,9 +132,10 @@ def test_a_trusted_proxy_may_name_the_request_id_and_the_setup_token_is_not_logg
         token = first_run.issue(store)
         response = app.test_client().get("/healthz", headers={"X-Request-ID": "proxy-id-0001"})
         response.close()
-        app.test_client().get(f"/setup/{token}").close()
+        app.test_client().get(f"/setup/{token}", headers={"Referer": f"http://localhost/setup/{token}"}).close()
     finally:
         configure_logging("WARNING", stream=io.StringIO())
     assert response.headers["X-Request-ID"] == "proxy-id-0001"
     assert "rid=proxy-id-0001" in out.getvalue()
     assert token not in out.getvalue() and "GET /setup/… HTTP/1.1" in out.getvalue()
+    assert '"http://localhost/setup/…"' in out.getvalue()  # nor in the referring URL
