@@ -180,8 +180,9 @@ def trainee(user: User, rec: Recorder, world: dict) -> None:
         found = QUESTION_RE.search(page) if status == 200 else None
         if not found:
             break
-        rec.step("trainee.answer", lambda: user.request("POST", f"/training/attempts/{attempt}/answer", {
-            "csrf_token": user.token, "question": found.group(1), "choice": "0"}), ok=lambda s: s == 302)
+        form = {"csrf_token": user.token, "question": found.group(1), "choice": "0"}
+        rec.step("trainee.answer", lambda form=form: user.request("POST", f"/training/attempts/{attempt}/answer", form),
+                 ok=lambda s: s == 302)
     rec.step("trainee.submit", lambda: user.request("POST", f"/training/attempts/{attempt}/submit",
                                                     {"csrf_token": user.token}), ok=lambda s: s == 302)
 
@@ -246,10 +247,35 @@ def run_load(port: int, world: dict | None, users: int, seconds: float, warmup: 
     for t in threads:
         t.join()
     rec.seconds = seconds  # type: ignore[attr-defined]
+    rec.warm_requests = warm.requests  # type: ignore[attr-defined]
     return rec
 
 
 # --- servers ------------------------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def measured(proc: subprocess.Popen, load) -> Recorder:
+    """Run ``load`` and note the server's CPU time during it (contention-independent cost)."""
+    before, wall = cpu_seconds(proc.pid), time.monotonic()
+    rec = load()
+    rec.cpu = cpu_seconds(proc.pid) - before  # type: ignore[attr-defined]
+    rec.wall = time.monotonic() - wall  # type: ignore[attr-defined]
+    return rec
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -257,7 +283,7 @@ def free_port() -> int:
 
 
 def start_server(args: list[str], env: dict, port: int) -> subprocess.Popen:
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the server's life
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     proc._log = log  # type: ignore[attr-defined]
     deadline = time.monotonic() + 180
@@ -312,7 +338,7 @@ def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def table(results: dict[str, Recorder]) -> str:
@@ -330,7 +356,12 @@ def table(results: dict[str, Recorder]) -> str:
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     lines.append("| journeys/s | " + " | ".join(
         f"{sum(results[n].journeys.values()) / results[n].seconds:.1f}" for n in names) + " |")
-    lines.append("| requests/s | " + " | ".join(f"{results[n].requests / results[n].seconds:.0f}" for n in names) + " |")
+    lines.append("| requests/s | " + " | ".join(
+        f"{results[n].requests / results[n].seconds:.0f}" for n in names) + " |")
+    per_request = [1000 * getattr(results[n], "cpu", float("nan")) / max(1, results[n].requests
+                                                                          + results[n].warm_requests) for n in names]
+    lines.append("| server CPU ms per request (warm-up included) | " + " | ".join(
+        f"{v:.1f}" for v in per_request) + " |")
     return "\n".join(lines)
 
 
@@ -360,12 +391,13 @@ def main() -> int:
     proc, port = serve_cem(env, None, args.threads)
     try:
         print(f"embedded store, waitress: {args.users} users for {args.seconds:.0f} s …", flush=True)
-        results["embedded · waitress"] = run_load(port, world, args.users, args.seconds, args.warmup)
+        results["embedded · waitress"] = measured(proc, lambda: run_load(port, world, args.users, args.seconds,
+                                                                         args.warmup))
     finally:
         stop_server(proc)
     proc, port = serve_bare(folder, None, args.threads)
     try:
-        results["bare · waitress"] = run_load(port, None, args.users, args.seconds / 2, 2)
+        results["bare · waitress"] = measured(proc, lambda: run_load(port, None, args.users, args.seconds / 2, 2))
     finally:
         stop_server(proc)
 
@@ -385,13 +417,14 @@ def main() -> int:
             try:
                 print(f"neo4j, gunicorn {workers} worker(s): {args.users} users for {args.seconds:.0f} s …",
                       flush=True)
-                results[f"neo4j · {workers} worker{'s' if workers > 1 else ''}"] = run_load(
-                    port, world, args.users, args.seconds, args.warmup)
+                results[f"neo4j · {workers} worker{'s' if workers > 1 else ''}"] = measured(
+                    proc, lambda port=port: run_load(port, world, args.users, args.seconds, args.warmup))
             finally:
                 stop_server(proc)
             proc, port = serve_bare(folder, workers, args.threads)
             try:
-                results[f"bare · gunicorn {workers}w"] = run_load(port, None, args.users, args.seconds / 2, 2)
+                results[f"bare · gunicorn {workers}w"] = measured(
+                    proc, lambda port=port: run_load(port, None, args.users, args.seconds / 2, 2))
             finally:
                 stop_server(proc)
 
@@ -408,7 +441,7 @@ def main() -> int:
         one, four = (sum(results[k].journeys.values()) / results[k].seconds for k in ("neo4j · 1 worker",
                                                                                       "neo4j · 4 workers"))
         print(f"neo4j journeys/s: 1 worker {one:.1f}, 4 workers {four:.1f} ({four / one:.2f}x; target >= 2x)")
-    print(f"machine: {os.cpu_count()} CPUs; median of per-step p50s: "
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end; median of per-step p50s: "
           f"{statistics.median(pct(t, 50) for t in embedded.times.values()):.0f} ms on the embedded store")
     return 0
 
