@@ -13,7 +13,8 @@ def test_the_routing_scheme_and_the_database_setting(neo4j_store, tmp_path):
     assert env["CEM_STORE"].startswith("bolt://")
     routing = cem_env(dict(env, CEM_STORE="neo4j://" + env["CEM_STORE"].removeprefix("bolt://"),
                            CEM_DATA_DIR=str(tmp_path), CEM_EMBEDDING_CACHE="off"))
-    neo4j_store.upsert_nodes("Hazard", [{"id": "hazard.uri-test", "properties": {"name": "测试", "name_en": "Test", "category": "natural"}}])
+    neo4j_store.upsert_nodes("Hazard", [{"id": "hazard.uri-test",
+                                         "properties": {"name": "测试", "name_en": "Test", "category": "natural"}}])
     result = cem(routing, "stats", "--json")
     assert result.returncode == 0, result.stderr
     assert '"Hazard": 1' in result.stdout
