@@ -76,7 +76,8 @@ LABEL_RULES: dict[str, Rule] = {
     "VulnerableResident": PRIVATE,
     "CaseEvent": PRIVATE,
     # personal data and secrets: never shown by a graph reader
-    **dict.fromkeys(("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer", "Certificate", "SkillSignoff"), PRIVATE),
+    **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
+                                    "QuizAnswer", "Certificate", "SkillSignoff", "SetupToken")},
 }
 
 #: Properties never shown by a graph reader (secrets, search internals).

@@ -43,16 +43,58 @@ def settings_for(location: str | None = None) -> Settings:
         raise  # unreachable: fail() exits
 
 
+#: Commands that only read the store: beside a running server on the embedded store they read its
+#: last checkpoint without the writer lease (``kg.ops.readonly``); every other command that opens
+#: the store says in one line that the server holds it.
+READ_ONLY_COMMANDS = frozenset({
+    "stats", "export", "search", "ask", "backup", "check-data", "course list", "course check",
+    "certificates expiring", "checklist list", "checklist show", "assessment export", "assessment show",
+    "assessment list", "assessment gaps", "assessment score", "assessment communities", "assessment readiness",
+    "user list"})
+
+
+def command_name() -> str:
+    """The running subcommand's name without the program's (``course list``)."""
+    ctx = click.get_current_context(silent=True)
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 @contextmanager
-def opened_store(location: str | None):
-    """Open the configured store; turn store, settings and domain failures into clean errors."""
+def opened_store(location: str | None, *, read_only: bool | None = None):
+    """Open the configured store; turn store, settings and domain failures into clean errors.
+
+    On the embedded store held by a running server, a read-only command (``READ_ONLY_COMMANDS``,
+    or ``read_only=True``) reads the server's last checkpoint instead; a writing command stops
+    with one line saying what to do instead."""
     from kg.store import StoreError, open_store
 
     settings = settings_for(location)
+    if read_only is None:
+        read_only = command_name() in READ_ONLY_COMMANDS
     try:
         store = open_store(settings)
     except StoreError as exc:
-        fail(str(exc))
+        from kg.ops.readonly import ReadOnlyEmbeddedStore, busy_message, lease_holder
+
+        holder = lease_holder(exc)
+        if holder is None or settings.is_neo4j:
+            fail(str(exc))
+            raise  # unreachable: fail() exits
+        if not read_only:
+            fail(busy_message(settings.store_location, holder))
+        try:
+            reader = ReadOnlyEmbeddedStore(settings.store_location, holder=holder)
+        except StoreError as again:
+            fail(str(again))
+            raise  # unreachable
+        click.echo(f"note: the server (pid {holder.get('pid') or '?'}) holds the store; reading its checkpoint of "
+                   f"{reader.checkpoint_time:%Y-%m-%d %H:%M:%S} (the server writes one within a few seconds of a "
+                   "change)", err=True)
+        store = reader
     health = store.health()
     if not health.ok:
         store.close()
@@ -155,9 +197,8 @@ def export(location: str | None, file: str) -> None:
     """Write the whole graph to FILE as JSON Lines (stable order)."""
     from kg.exchange import export_graph
 
-    with opened_store(location) as store:
-        with open(file, "w", encoding="utf-8", newline="\n") as out:
-            count = export_graph(store, out)
+    with opened_store(location) as store, open(file, "w", encoding="utf-8", newline="\n") as out:
+        count = export_graph(store, out)
     click.echo(_("已导出 %(n)s 条记录到 %(file)s", n=count, file=file))
 
 
@@ -217,8 +258,15 @@ def stats(location: str | None, as_json: bool, coverage: bool, provenance: bool)
 
 
 def _print_coverage(store, as_json: bool) -> None:
-    from kg.coverage import (COLUMNS, RECOVERY_MINIMUM, RECOVERY_PHASE, duties_per_phase, first_responder_coverage,
-                             gaps, hazard_coverage)
+    from kg.coverage import (
+        COLUMNS,
+        RECOVERY_MINIMUM,
+        RECOVERY_PHASE,
+        duties_per_phase,
+        first_responder_coverage,
+        gaps,
+        hazard_coverage,
+    )
 
     cov = hazard_coverage(store)
     holes = gaps(cov)
@@ -286,38 +334,130 @@ def _print_hazard_table(cov, holes) -> None:
 @main.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Neo4j only: run this many gunicorn worker processes (default: one waitress process).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Request threads per process.")
+@click.option("--debug", is_flag=True, help="Werkzeug's development server with the debugger (never in production).")
 @click.option("--no-load", is_flag=True, help="Do not load the bundled content into an empty store.")
-def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
-    """Run the web app (threads, one process); an empty embedded store gets the bundled content first."""
+def serve(location: str | None, host: str, port: int, workers: int | None, threads: int, debug: bool,
+          no_load: bool) -> None:
+    """Run the web app: waitress (threads) on the embedded store, gunicorn --workers N on Neo4j.
+
+    An empty embedded store gets the bundled content first; while no admin exists a one-time
+    set-up URL is printed.  SIGTERM stops it gracefully (requests in flight finish)."""
+    import logging
+
+    from kg.ops import serve as serving
     from kg.store import StoreError, open_store
-    from web import create_app
+    from web.requestlog import configure_logging
 
     settings = settings_for(location)
+    configure_logging(settings.log_level)
+    log = logging.getLogger("cem.serve")
+    if workers is not None and workers > 1 and not settings.is_neo4j:
+        fail("the embedded store allows one process: use --threads for more concurrency, or Neo4j "
+             "(CEM_STORE=neo4j://…) for --workers")
+    log.info(serving.describe_torch())
     try:
         store = open_store(settings)
     except StoreError as exc:
-        fail(str(exc))
+        from kg.ops.readonly import lease_holder
+
+        holder = lease_holder(exc)
+        fail(f"another server (pid {holder.get('pid') or '?'}) already serves {settings.store_location}"
+             if holder is not None else str(exc))
     try:
         store.init_schema()
         if not no_load and settings.store_kind == "embedded" and not store.counts()["labels"]:
             result = _load(store)
             click.echo(_("已载入内置内容：%(nodes)s 个节点，%(relationships)s 条关系", nodes=result["nodes"],
                          relationships=result["relationships"]))
+        from kg.ops.integrity import check, log_report
+
+        log_report(check(store, settings.data_dir))
+        setup_url = _setup_url(store, host, port)
     except StoreError as exc:
         store.close()
         fail(str(exc))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if settings.is_neo4j and workers is not None and not debug:
+        store.close()  # each worker opens its own driver after the fork
+        click.echo(_("正在用 %(workers)s 个 gunicorn 工作进程提供 Neo4j 存储 %(location)s 的网页：http://%(host)s:%(port)s/",
+                     workers=workers, location=store.location, host=shown, port=port))
+        _print_setup(setup_url, shown, port)
+        from web import create_app as app_factory
+
+        serving.run_gunicorn(settings, app_factory=app_factory, configure_logging=configure_logging,
+                             host=host, port=port, workers=workers, threads=threads,
+                             on_worker_ready=_start_background_work)
+        return
+    from web import create_app
+
     try:
         app = create_app(settings, store=store)
     except SettingsError as exc:
         store.close()
         fail(str(exc))
-    click.echo(_("正在提供%(kind)s存储的网页：http://%(host)s:%(port)s/", kind=store_kind(store.kind), host=host,
-                 port=port))
+    if debug:
+        click.echo(_("正在用 Werkzeug 开发服务器（--debug）提供%(kind)s存储的网页：http://%(host)s:%(port)s/",
+                     kind=store_kind(store.kind), host=shown, port=port))
+        _print_setup(setup_url, shown, port)
+        _start_background_work(app, index=True)
+        try:
+            app.run(host=host, port=port, threaded=True, use_reloader=False, debug=True)
+        finally:
+            store.close()
+        return
+    server = serving.GracefulWaitress(app, host=host, port=port, threads=threads,
+                                      in_flight=app.extensions["cem_in_flight"])
+    checkpointer = serving.Checkpointer(store) if store.kind == "embedded" else None
+    serving.install_stop_signals(server.request_stop)
+    _start_background_work(app, index=True)  # one process: it also keeps the search index current
+    if checkpointer is not None:
+        checkpointer.start()
+    click.echo(_("正在提供%(kind)s存储的网页：http://%(host)s:%(port)s/（waitress，%(threads)s 个线程）",
+                 kind=store_kind(store.kind), host=shown, port=server.port, threads=threads))
+    _print_setup(setup_url, shown, server.port)
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        server.serve()
     finally:
+        if checkpointer is not None:
+            checkpointer.stop()
         store.close()
+        log.info("stopped; the store is closed")
+
+
+def _setup_url(store, host: str, port: int) -> str | None:
+    """A new one-time set-up token while no admin exists (``kg.ops.setup``)."""
+    from kg.ops import setup as first_run
+
+    if not first_run.needs_setup(store):
+        return None
+    return "/setup/" + first_run.issue(store)
+
+
+def _print_setup(path: str | None, host: str, port: int) -> None:
+    if path:
+        click.echo("no admin exists yet: create the first one at this one-time set-up URL (valid 24 hours, or "
+                   "until used; a restart prints a new one):")
+        click.echo(f"    http://{host}:{port}{path}")
+
+
+def _start_background_work(app, *, index: bool = False) -> None:
+    """Load the search model in the background (searches answer keyword-only until it is ready);
+    with ``index``, also bring the search index up to date in the background (keyword terms
+    within seconds, then the vectors, with progress on the search page and in the log) — what a
+    store just loaded with the bundled content needs before search finds anything."""
+    from kg.search.embedder import preload_embedder
+
+    if index:
+        from kg.search.job import start_index_job
+
+        app.extensions["cem_index_job"] = start_index_job(app.extensions["cem_store"])
+    else:
+        preload_embedder()
 
 
 def _register_area_commands() -> None:
@@ -327,9 +467,11 @@ def _register_area_commands() -> None:
     from curricula import cli as training_commands
     from kg.accounts import cli as account_commands
     from kg.community import cli as community_commands
+    from kg.ops import cli as ops_commands
     from kg.search import cli as search_commands
 
-    for module in (search_commands, training_commands, assessment_commands, account_commands, community_commands):
+    for module in (search_commands, training_commands, assessment_commands, account_commands, community_commands,
+                   ops_commands):
         for command in module.commands:
             main.add_command(command)
 

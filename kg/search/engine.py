@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from kg.errors import N_, Invalid
-from kg.search.embedder import Embedder, EmbedderError, load_embedder
+from kg.search.embedder import Embedder, EmbedderError, EmbedderLoading, embedder_loading, load_embedder
 from kg.search.fusion import Candidates, load_default, uses_graph
 from kg.search.index import KEYWORD_SCHEME
 from kg.search.lexicon import LexiconSources, store_lexicon
@@ -289,6 +289,8 @@ class SearchEngine:
         if method not in METHODS:
             raise SearchError(N_("未知检索方式 %(method)s；可选：%(methods)s"), method=repr(method)[:80],
                               methods=", ".join(METHODS))
+        if method != "keyword" and self._embedder is None and embedder_loading():
+            raise EmbedderLoading("the embedding model is still loading: search by keywords meanwhile")
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)

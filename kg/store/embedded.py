@@ -15,8 +15,15 @@ from pathlib import Path
 import kglite
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
-                           query_text)
+from kg.store.base import (
+    ConstraintViolation,
+    GraphStore,
+    Health,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    query_text,
+)
 
 kglite.set_query_warning_policy("silent")
 
@@ -40,6 +47,8 @@ class EmbeddedStore(GraphStore):
         except kglite.KgError as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
         self._closed = False
+        #: Committed write transactions since open (``cem serve`` checkpoints when it grows).
+        self.writes = 0
         self._restrict_files()
 
     def _restrict_files(self) -> None:
@@ -54,6 +63,12 @@ class EmbeddedStore(GraphStore):
     @property
     def location(self) -> str:
         return str(self.path)
+
+    def _node(self, row: dict) -> dict:
+        """kglite hides ``updated_at`` from ``properties(n)``: the node queries read it by name."""
+        if row.get("updated_at") is not None and "updated_at" not in row["properties"]:
+            row = dict(row, properties=dict(row["properties"], updated_at=row["updated_at"]))
+        return super()._node(row)
 
     @staticmethod
     def _translate(exc: Exception) -> StoreError:
@@ -87,6 +102,7 @@ class EmbeddedStore(GraphStore):
                         results.append(tx.cypher(query, params=params).to_list())
             except kglite.KgError as exc:
                 raise self._translate(exc) from exc
+            self.writes += 1
             return results
 
     def init_schema(self) -> list[str]:

@@ -69,7 +69,7 @@ class Neo4jStore(GraphStore):
         try:
             self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32,
                                                connection_timeout=5, connection_acquisition_timeout=60,
-                                               max_transaction_retry_time=15,
+                                               max_transaction_retry_time=5,  # a refused connection answers 503 within ~5 s
                                                notifications_min_severity="OFF")
         except (ValueError, Neo4jError) as exc:
             raise StoreUnavailable(f"cannot create a Neo4j driver for {uri}: {exc}") from exc
@@ -82,7 +82,10 @@ class Neo4jStore(GraphStore):
         return [label for label in labels if label != BASE_LABEL and label in self.schema.labels]
 
     def _session(self):
-        return self.driver.session(database=self.database)
+        # One bookmark manager per driver: on a cluster a read after a write (in this process)
+        # waits until the member that serves it has that write (causal consistency).
+        return self.driver.session(database=self.database,
+                                   bookmark_manager=self.driver.execute_query_bookmark_manager)
 
     @staticmethod
     def _translate(exc: Exception) -> StoreError:

@@ -28,7 +28,7 @@ from tests.web.platform_fixtures import PASSWORD, login, make_app
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
-                  "Certificate", "SkillSignoff",
+                  "Certificate", "SkillSignoff", "SetupToken",
                   # the community workspace: residents (personal information) and the case log
                   "VulnerableResident", "CaseEvent")
 #: Community workspace records: like the Community they belong to (its users, the reviewers of
@@ -129,6 +129,9 @@ def _populate(store, embedder, cache, tmp_data) -> dict[str, set[str]]:
                         expected_version=record.version, now=NOW)
         add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
     _community_records(store, tmp_data)
+    from kg.ops import setup as first_run
+
+    first_run.issue(store, now=NOW)  # the first-run set-up token (a secret)
     ids_by_label: dict[str, set[str]] = {}
     for record in store.export_records():
         if record["kind"] == "node":
@@ -269,7 +272,7 @@ def test_the_specification_is_not_empty(world):
     """The property above means something: every viewer is forbidden private records that exist,
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
-                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community", *COMMUNITY_RECORDS,
+                  "SkillSignoff", "SetupToken", "Assessment", "Answer", "Evidence", "Question", "Community", *COMMUNITY_RECORDS,
                   "VulnerableResident", "CaseEvent"):
         assert world["ids"].get(label), label
     cases_y = {i for i in world["ids"]["HazardCase"] if COMMUNITY_OF[i] == "community.test-y"}

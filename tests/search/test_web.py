@@ -121,3 +121,26 @@ def test_search_answers_match_the_openapi_file(signed_in):
     similar = check(client.get("/api/v1/search/similar/lesson.shiyan-no-cordon-evacuation"), "/search/similar/{id}", 200)
     assert similar["similar"]
     check(client.get("/api/v1/search/similar/lesson.nope"), "/search/similar/{id}", 404)
+
+
+def test_search_straight_after_set_up_answers_on_keywords_and_shows_progress(indexed_store, search_app, signed_in):
+    """While the server's background index build runs, a semantic search answers on keywords
+    and says so, the page shows the build's progress, and the status endpoint reports it."""
+    from kg.search.job import IndexJob
+    from tests.web.test_api import check
+
+    job = IndexJob()
+    job._set(state="vectors", total=40, done=10)
+    search_app.extensions["cem_index_job"] = job
+    search_app.extensions.pop("cem_search", None)  # the engine is built again with the job
+    client = signed_in("trainee")
+    page = client.get("/search?q=暴雨+地下车库").get_data(as_text=True)
+    assert "已完成 10 / 40" in page and "<progress" in page and "仅按关键词检索" in page
+    body = check(client.get("/api/v1/search?q=暴雨+地下车库"), "/search", 200)
+    assert body["degraded"] is True and body["method"] == "keyword" and body["hits"]
+    status = check(client.get("/api/v1/search/status"), "/search/status", 200)
+    assert status["ready"] is False and status["index"]["percent"] == 25.0
+    job._set(state="ready", done=40)
+    body = client.get("/api/v1/search?q=暴雨+地下车库").get_json()
+    assert body["degraded"] is False and body["method"] == "hybrid"
+    assert "<progress" not in client.get("/search?q=暴雨").get_data(as_text=True)

@@ -27,11 +27,19 @@ _options_lock = threading.Lock()
 
 
 def engine() -> SearchEngine:
-    """One engine per app (its model loads on the first semantic search)."""
+    """One engine per app (its model loads on the first semantic search).  While the server's
+    background index build runs (``cem serve``), semantic searches answer on keywords and say so."""
     found = current_app.extensions.get("cem_search")
     if found is None or found.store is not get_store():
-        found = current_app.extensions["cem_search"] = SearchEngine(get_store())
+        found = current_app.extensions["cem_search"] = SearchEngine(
+            get_store(), readiness=current_app.extensions.get("cem_index_job"))
     return found
+
+
+def index_status() -> dict | None:
+    """The background index build's progress (None when this server runs none)."""
+    job = current_app.extensions.get("cem_index_job")
+    return job.as_dict() if job is not None else None
 
 
 def searchable_labels() -> list[str]:
@@ -113,7 +121,7 @@ def index():
     except SearchError as exc:
         form, result, notice = SearchForm(request.args), None, exc.translated()
     return render_template("search/index.html", form=form, result=result, notice=notice,
-                           searched=bool(request.args.get("q")))
+                           searched=bool(request.args.get("q")), index=index_status())
 
 
 @bp.get("/api/v1/search")
@@ -150,6 +158,14 @@ def _ask(scenario: str, role: str | None) -> dict:
     from kg.search.assist import ask
 
     return get_access().prune(ask(engine(), scenario, role=role, k=5))
+
+
+@bp.get("/api/v1/search/status")
+@roles_required()
+def api_status():
+    """JSON: whether search is fully ready, and the background index build's progress."""
+    status = index_status()
+    return jsonify(ready=status is None or bool(status["vectors_ready"]), index=status)
 
 
 @bp.get("/api/v1/search/situation")

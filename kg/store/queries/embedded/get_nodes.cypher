@@ -1,0 +1,5 @@
+// kglite leaves the property updated_at out of properties(n) and keys(n) (0.21.2); it is read
+// by name so that no reader (export, backup, pages) loses it.
+UNWIND $ids AS wanted
+MATCH (n {id: wanted})
+RETURN n.id AS id, labels(n) AS labels, properties(n) AS properties, n.updated_at AS updated_at
