@@ -315,4 +315,4 @@ def _rank_lessons(about: dict[str, list[Lesson]], nodes: set[str]) -> list[Lesso
     return [found[i] for i in ranked[:LESSONS_PER_ITEM]]
 
 
-__all__ = ["gap_plan", "GapPlan", "Gap", "Action", "Assignment", "Lesson", "EFFORT", "KIND_LABELS"]
+__all__ = ["EFFORT", "KIND_LABELS", "Action", "Assignment", "Gap", "GapPlan", "Lesson", "gap_plan"]

@@ -17,7 +17,7 @@ Three read queries whatever the number of communities.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from assessments.checklist import DEFAULT_STANDARD
 from assessments.workflow import STATUS_LABELS, Actor, list_communities
@@ -28,7 +28,7 @@ TRAINED_COURSE_KINDS = ("core",)
 
 def _training_now(now: datetime | None) -> str:
     """The training engine's stored time shape (2025-03-01T08:00:00.000000Z): string order = time order."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -109,4 +109,4 @@ def readiness(store: GraphStore, actor: Actor | None = None, *, standard_id: str
     return rows
 
 
-__all__ = ["readiness", "ReadinessRow", "TRAINED_COURSE_KINDS"]
+__all__ = ["TRAINED_COURSE_KINDS", "ReadinessRow", "readiness"]

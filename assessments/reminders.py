@@ -81,4 +81,4 @@ def reminders(store: GraphStore, checklist: Checklist, community_id: str, *, tod
     return out
 
 
-__all__ = ["reminders", "Reminder", "add_months", "SOON_DAYS"]
+__all__ = ["SOON_DAYS", "Reminder", "add_months", "reminders"]

@@ -207,5 +207,14 @@ def view_json(view, gap_plan=None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-__all__ = ["bar_chart_svg", "radar_chart_svg", "trend_chart_svg", "trend_points", "TrendPoint", "scores_csv",
-           "view_json", "answer_text", "FONT_STACK"]
+__all__ = [
+    "FONT_STACK",
+    "TrendPoint",
+    "answer_text",
+    "bar_chart_svg",
+    "radar_chart_svg",
+    "scores_csv",
+    "trend_chart_svg",
+    "trend_points",
+    "view_json",
+]

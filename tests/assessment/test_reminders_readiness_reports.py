@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -80,7 +80,7 @@ def test_readiness_view(world):
     checklist = load_checklist(s)
     rec = wf.open_assessment(s, world.alice, "community.a")
     wf.save_answers(s, world.alice, rec.id, {"crit.dc2020.1-1": "met", "crit.dc2020.7-1": "met"}, expected_version=1)
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     rows = {r.id: r for r in readiness(s, now=now)}
     a, b = rows["community.a"], rows["community.b"]
     assert (a.score, a.open_gaps, a.status, a.trained, a.target, a.target_met) == (8, len(checklist.criteria) - 2,

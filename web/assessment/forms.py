@@ -22,6 +22,9 @@ class VersionForm(FlaskForm):
 
 class AnswersForm(VersionForm):
     section = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,3}$")])
+    #: the section to open after saving (the section tabs and "save and continue" are buttons of
+    #: this form, so moving on saves what was typed)
+    goto = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,3}$")])
 
 
 class SubmitForm(VersionForm):

@@ -9,29 +9,49 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for)
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
+from assessments import evidence as ev_engine
 from assessments import workflow as wf
 from assessments.checklist import DEFAULT_STANDARD, list_standards, load_checklist
-from assessments.errors import AssessmentError, NotAllowed, NotFound
-from assessments import evidence as ev_engine
+from assessments.errors import AssessmentError, NotAllowed, NotFound, VersionConflict
 from assessments.evidence import KINDS, Upload, delete_evidence, evidence_file
 from assessments.gap_plan import gap_plan
 from assessments.readiness import readiness
 from assessments.reminders import reminders
-from assessments.reports import (FONT_STACK, answer_text, bar_chart_svg, radar_chart_svg, scores_csv,
-                                 trend_chart_svg, trend_points, view_json)
-from assessments.scoring import STATUS_LABELS
+from assessments.reports import (
+    FONT_STACK,
+    answer_text,
+    bar_chart_svg,
+    radar_chart_svg,
+    scores_csv,
+    trend_chart_svg,
+    trend_points,
+    view_json,
+)
+from assessments.scoring import STATUS_LABELS, parse_answer
 from web import audit
 from web.assessment import bp
-from web.assessment.forms import (AdjustForm, AnswersForm, CommentForm, CommunityForm, DecisionForm,
-                                  DeleteEvidenceForm, EvidenceForm, OpenForm, SubmitForm)
+from web.assessment.forms import (
+    AdjustForm,
+    AnswersForm,
+    CommentForm,
+    CommunityForm,
+    DecisionForm,
+    DeleteEvidenceForm,
+    EvidenceForm,
+    OpenForm,
+    SubmitForm,
+)
+from web.errors import error_response
 from web.extensions import get_access, get_settings, get_store
 from web.i18n import _
 from web.security import roles_required
+from web.shell import localtime
 
 ASSESSMENT_ROLES = ("community", "reviewer", "admin")
 STAFF = ("reviewer", "admin")
@@ -161,8 +181,20 @@ def open_assessment(community_id):
 
 # --- the assessment form -----------------------------------------------------------------------------
 
+def people(view: wf.AssessmentView) -> dict[str, str]:
+    """Display names of everyone the page names (who changed it last, reviewers, who signed)."""
+    ids = [view.record.modified_by, view.record.get("signed_off_by"), view.record.get("submitted_by")]
+    ids += [r.get("reviewer") for r in view.reviews]
+    ids += [a.reviewer for a in view.adjustments.values()]
+    return wf.user_names(get_store(), [i for i in ids if i])
+
+
 def _render_view(view: wf.AssessmentView, *, section=None, status: int = 200, error: str | None = None,
-                 posted: dict | None = None, unsaved: list | None = None):
+                 posted: dict | None = None, differences: dict | None = None, evidence_for: str | None = None):
+    """The assessment page.  ``posted``: what the person typed (shown instead of the saved answers
+    when a save failed); ``differences``: criterion id -> the latest saved answer as text, for the
+    criteria where it differs from what they typed (after a version conflict); ``evidence_for``:
+    the criterion whose evidence form is shown open with the error (a refused upload)."""
     a = actor()
     secs = sections(view.checklist)
     current = _section_arg(secs, section if section is not None else request.args.get("s"))
@@ -173,14 +205,20 @@ def _render_view(view: wf.AssessmentView, *, section=None, status: int = 200, er
     return render_template(
         "assessment/assessment.html", view=view, result=view.result, sections=secs, current=current,
         answered=answered, editable=editable, reviewing=reviewing, error=error, posted=posted or {},
-        unsaved=unsaved or [], answers_form=AnswersForm(formdata=None, version=view.record.version, section=current),
+        differences=differences or {}, names=people(view), evidence_for=evidence_for,
+        answers_form=AnswersForm(formdata=None, version=view.record.version, section=current),
         submit_form=SubmitForm(formdata=None, version=view.record.version),
         evidence_form=EvidenceForm(formdata=None, section=current),
         delete_form=DeleteEvidenceForm(formdata=None, section=current), comment_form=CommentForm(formdata=None),
         adjust_form=AdjustForm(formdata=None, version=view.record.version),
         decision_form=DecisionForm(formdata=None, version=view.record.version),
         status_labels=STATUS_LABELS, answer_text=answer_text, kinds=KINDS,
-        max_upload_mb=get_settings().upload_max_bytes / (1024 * 1024)), status
+        max_upload_bytes=get_settings().upload_max_bytes, max_upload_text=upload_limit_text()), status
+
+
+def upload_limit_text() -> str:
+    """The upload limit as people read it (10 MB)."""
+    return ev_engine.size_text(get_settings().upload_max_bytes)
 
 
 @bp.get("/assessment/<assessment_id>")
@@ -200,31 +238,69 @@ def _posted_answers() -> dict:
                   "last_done": request.form.get(f"d-{cid}", "")} for cid in ids}
 
 
+def conflict_message(exc: VersionConflict) -> str:
+    """Who changed the assessment (their name) and when (in the app's time zone)."""
+    who = exc.by or _("其他用户")
+    return _(wf.CONFLICT_MESSAGE, who=who, when=localtime(exc.at) if exc.at else "—", version=exc.version)
+
+
+def saved_answer_text(view: wf.AssessmentView, criterion_id: str) -> str:
+    """The answer now saved for a criterion, as people read it (answer, date, note)."""
+    score = view.result.by_id[criterion_id]
+    answer = view.answers.get(criterion_id)
+    parts = [_(answer_text(score))]
+    if answer is not None and answer.last_done:
+        parts.append(_("上次完成 %(date)s", date=answer.last_done))
+    if answer is not None and answer.note:
+        parts.append(_("说明：%(note)s", note=answer.note))
+    return " · ".join(parts)
+
+
+def _differences(view: wf.AssessmentView, raw: dict) -> dict[str, str]:
+    """The criteria where what the person typed differs from what is saved now."""
+    out = {}
+    for cid, typed in raw.items():
+        if cid not in view.checklist.by_id:
+            continue
+        try:
+            parsed = parse_answer(view.checklist, cid, typed)
+        except AssessmentError:
+            parsed = None
+        if parsed != view.answers.get(cid):
+            out[cid] = saved_answer_text(view, cid)
+    return out
+
+
 @bp.post("/assessment/<assessment_id>/answers")
 @roles_required("community")
 def save(assessment_id):
+    """Save the section's answers; then show the section asked for (``goto``: a section tab or
+    "save and continue") or the same one.  Nothing typed is lost: a failed save shows the form
+    again with everything as the person typed it."""
     view_ = _load(assessment_id)
     form = AnswersForm()
-    if not form.validate_on_submit():
-        return _render_view(view_, status=400, error=_("表单无效或已过期，请刷新页面后重试。"))
     raw = _posted_answers()
+    if not form.validate_on_submit():
+        return _render_view(view_, section=request.form.get("section"), status=400, posted=raw,
+                            error=_("表单无效或已过期，请刷新页面后重试。"))
     try:
         saved = wf.save_answers(get_store(), actor(), assessment_id, raw, expected_version=form.version.data)
+    except VersionConflict as exc:
+        fresh = _load(assessment_id)
+        return _render_view(fresh, section=form.section.data, status=409, error=conflict_message(exc), posted=raw,
+                            differences=_differences(fresh, raw))
     except AssessmentError as exc:
         exc = _fail(exc)
         fresh = _load(assessment_id)
-        if exc.status_code == 409:
-            unsaved = [(fresh.checklist.by_id[c].number if c in fresh.checklist.by_id else c, v["answer"])
-                       for c, v in raw.items() if v["answer"] or v["note"]]
-            return _render_view(fresh, section=form.section.data, status=409, error=exc.translated(), unsaved=unsaved)
         return _render_view(fresh, section=form.section.data, status=exc.status_code, error=exc.translated(), posted=raw)
     if saved.record.version != view_.record.version:
         audit.record("assessment.save", assessment_id,
                      f"version {saved.record.version}; criteria {', '.join(sorted(raw))[:1500]}")
         flash(_("已保存（第 %(version)s 版）。", version=saved.record.version), "success")
-    else:
+    elif not form.goto.data:
         flash(_("没有需要保存的更改。"), "success")
-    return redirect(url_for("assessment.view", assessment_id=assessment_id, s=form.section.data or None))
+    target = form.goto.data or form.section.data or None
+    return redirect(url_for("assessment.view", assessment_id=assessment_id, s=target))
 
 
 @bp.post("/assessment/<assessment_id>/submit")
@@ -256,12 +332,14 @@ def add_evidence(assessment_id):
         errors = "；".join(f"{getattr(form, k).label.text}：{'；'.join(v)}" for k, v in form.errors.items()
                           if hasattr(getattr(form, k), "label"))
         return _render_view(view_, section=request.form.get("section"), status=400,
-                            error=errors or _("表单无效或已过期，请刷新页面后重试。"))
+                            error=errors or _("表单无效或已过期，请刷新页面后重试。"),
+                            evidence_for=request.form.get("criterion"))
     upload = None
     if form.kind.data == "file":
         f = request.files.get("file")
         if f is None or not f.filename:
-            return _render_view(view_, section=form.section.data, status=400, error=_("请选择要上传的文件"))
+            return _render_view(view_, section=form.section.data, status=400, error=_("请选择要上传的文件"),
+                                evidence_for=form.criterion.data)
         upload = Upload(f.filename, f.stream)
     try:
         ev = ev_engine.add_evidence(get_store(), actor(), assessment_id, form.criterion.data, kind=form.kind.data,
@@ -270,11 +348,28 @@ def add_evidence(assessment_id):
                           max_bytes=get_settings().upload_max_bytes)
     except AssessmentError as exc:
         exc = _fail(exc)
-        return _render_view(_load(assessment_id), section=form.section.data, status=exc.status_code, error=exc.translated())
+        return _render_view(_load(assessment_id), section=form.section.data, status=exc.status_code,
+                            error=exc.translated(), evidence_for=form.criterion.data)
     audit.record("assessment.evidence.add", ev["id"],
                  f"{assessment_id} {ev['criterion']} {ev['kind']} {ev.get('filename', '')}")
     flash(_("已添加佐证材料。"), "success")
     return redirect(url_for("assessment.view", assessment_id=assessment_id, s=form.section.data or None))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(exc):
+    """An upload over the limit is refused before the form is read (by Werkzeug, from the request
+    limit ``web.assessment`` sets for this endpoint).  Instead of a bare 413 page, the person gets
+    the assessment page again with the limit stated at the criterion they were adding to (its id
+    and the section are in the form's address, since the body is never read).  Nothing is saved."""
+    if request.endpoint != "assessment.add_evidence" or not current_user.is_authenticated:
+        return error_response(413)
+    view_ = _load((request.view_args or {}).get("assessment_id", ""))
+    criterion = request.args.get("c")
+    return _render_view(view_, section=request.args.get("s"), status=413,
+                        error=_("文件过大，没有上传：上限为 %(limit)s。请压缩或拆分后重新选择文件。",
+                                limit=upload_limit_text()),
+                        evidence_for=criterion if criterion in view_.checklist.by_id else None)
 
 
 @bp.post("/assessment/evidence/<evidence_id>/delete")
