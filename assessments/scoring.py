@@ -193,11 +193,17 @@ class Result:
         """Every criterion not fully met (gates that do not hold included)."""
         return tuple(s for s in self.criteria if not s.fully_met)
 
+    @property
+    def answered_gaps(self) -> tuple[CriterionScore, ...]:
+        """Criteria answered and not fully met (a blank draft has none: it is not yet known)."""
+        return tuple(s for s in self.gaps if s.status != UNANSWERED)
+
     def summary(self) -> dict:
         """The few figures cached on the Assessment node (readiness view, lists)."""
         return {"total": self.total, "self_total": self.self_total, "gates_met": self.gates_met,
                 "qualified": bool(self.qualified), "open_gaps": len(self.gaps),
-                "answered": len(self.criteria) - len(self.unanswered)}
+                "answered": len(self.criteria) - len(self.unanswered), "unanswered": len(self.unanswered),
+                "answered_gaps": len(self.answered_gaps)}
 
     def as_dict(self) -> dict:
         return {"standard": self.checklist.standard_id, "total": self.total, "self_total": self.self_total,

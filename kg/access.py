@@ -66,6 +66,7 @@ LABEL_RULES: dict[str, Rule] = {
     "Answer": Rule(frozenset({"admin"})),
     "Evidence": Rule(frozenset({"admin"})),
     "Review": Rule(frozenset({"admin"})),
+    "GapAction": Rule(frozenset({"admin"})),  # tracked gap-plan actions: shown on the assessment pages
     # personal data and secrets: never shown by a graph reader
     **dict.fromkeys(("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer", "Certificate", "SkillSignoff"), PRIVATE),
 }
