@@ -11,6 +11,7 @@ from kg.lessons.workspace import (STATUS_NAMES, LessonError, add_action, add_les
                                overdue_actions, overview, set_action_status)
 from web import audit
 from web.extensions import get_store
+from web.i18n import _
 from web.lessons import bp
 from web.lessons.forms import ActionForm, LessonForm, StatusForm
 from web.search.routes import engine
@@ -83,7 +84,7 @@ def lesson(lesson_id):
     if record is None:
         abort(404)
     action_form = ActionForm()
-    action_form.owner.choices = _choices("Organization")
+    action_form.owner.choices = _choices("Organization", blank=_("请选择负责组织"))
     try:
         similar = similar_lessons(engine(), lesson_id, k=3)
     except Exception as exc:  # noqa: BLE001 - the page still works without the model
@@ -97,7 +98,7 @@ def lesson(lesson_id):
 @roles_required("reviewer")
 def add_action_view(lesson_id):
     form = ActionForm()
-    form.owner.choices = _choices("Organization")
+    form.owner.choices = _choices("Organization", blank=_("请选择负责组织"))
     if not form.validate_on_submit():
         flash("整改措施未保存：" + "；".join(f"{getattr(form, k).label.text}{'、'.join(v)}" for k, v in form.errors.items()),
               "error")

@@ -10,12 +10,13 @@ import threading
 
 from cachetools import TTLCache
 from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from kg.search.embedder import EmbedderError
 from kg.search.engine import LABEL_NAMES, Filters, SearchEngine, SearchError, SearchResult
 from web.extensions import get_access, get_settings, get_store
-from web.i18n import _, display_name
+from web.i18n import _, _l, display_name
 from web.search import bp
 from web.search.forms import SearchForm
 from web.security import roles_required
@@ -174,13 +175,50 @@ def api_similar(lesson_id):
     return jsonify(id=lesson_id, similar=[s.as_dict() for s in similar if s.id in allowed])
 
 
+#: The groups of the situation page's role list: (title, test on an Organization's level and kind).
+ROLE_GROUPS = (
+    (_l("社区与网格"), lambda level, kind: level in ("community", "grid") and kind not in ("enterprise", "team",
+                                                                                     "facility_team")),
+    (_l("街道（乡镇）"), lambda level, kind: level == "town" and kind != "team"),
+    (_l("救援队伍与第一响应人"), lambda level, kind: kind in ("team", "facility_team") or (level == "other"
+                                                                                   and kind == "role")),
+    (_l("单位与社会力量"), lambda level, kind: kind in ("enterprise", "social")),
+    (_l("区县部门"), lambda level, kind: level == "county"),
+)
+
+
+def role_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The roles one may ask as, grouped (community, street, responders, units, county) and sorted
+    by name within each group; a role no group takes goes last ("其他")."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = [(str(title), []) for title, _test in ROLE_GROUPS]
+    other: list[tuple[str, str]] = []
+    for node in get_access().visible(get_store().nodes_by_label("Organization", limit=5000)):
+        props = node["properties"]
+        entry = (node["id"], display_name(node))
+        for (_title, test), (_t, members) in zip(ROLE_GROUPS, groups):
+            if test(props.get("level"), props.get("kind")):
+                members.append(entry)
+                break
+        else:
+            other.append(entry)
+    if other:
+        groups.append((str(_("其他")), other))
+    return [(title, sorted(members, key=lambda m: m[1])) for title, members in groups if members]
+
+
 @bp.get("/search/situation")
 @roles_required()
 def situation():
-    """A situation described in free text, answered in groups."""
+    """A situation described in free text, answered in groups.  The role list is grouped and,
+    until the person chooses, set to the organization on their account."""
     scenario = (request.args.get("q") or "").strip()[:1000]
-    role = request.args.get("role") or ""
-    roles = filter_options()["Organization"]
+    roles = role_groups()
+    known = {value for _title, members in roles for value, _text in members}
+    if "role" in request.args:
+        role = request.args.get("role") or ""
+    else:
+        role = getattr(getattr(current_user, "account", None), "organization", None) or ""
+        role = role if role in known else ""
     answer, notice = None, None
     if scenario:
         try:
