@@ -376,6 +376,26 @@ def add_evidence(assessment_id):
     return redirect(url_for("assessment.view", assessment_id=assessment_id, s=form.section.data or None))
 
 
+#: The largest refused upload read to its end before answering (bigger ones: the connection is closed).
+DRAIN_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _drain_body() -> None:
+    """Read a refused upload to its end, so that the browser, still sending it, receives the
+    answer (a server that answers and closes with the body unread makes browsers report a reset
+    connection instead of showing the page)."""
+    length = request.content_length or 0
+    stream = request.environ.get("wsgi.input")
+    if stream is None or not 0 < length <= DRAIN_MAX_BYTES:
+        return
+    left = length
+    while left > 0:
+        chunk = stream.read(min(256 * 1024, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(exc):
     """An upload over the limit is refused before the form is read (by Werkzeug, from the request
@@ -384,6 +404,7 @@ def upload_too_large(exc):
     and the section are in the form's address, since the body is never read).  Nothing is saved."""
     if request.endpoint != "assessment.add_evidence" or not current_user.is_authenticated:
         return error_response(413)
+    _drain_body()
     view_ = _load((request.view_args or {}).get("assessment_id", ""))
     criterion = request.args.get("c")
     return _render_view(view_, section=request.args.get("s"), status=413,
@@ -493,6 +514,7 @@ def _render_gaps(view_: wf.AssessmentView, *, status: int = 200, error: str | No
                            has_graph="graph.node" in current_app.view_functions, tracked=tracked, forms=forms,
                            earlier=earlier, planned=planned, can_track=actor().member_of(view_.record.community),
                            action_status=actions.STATUS_LABELS, error=error, today=date.today(),
+                           failed_key=failed[0] if failed is not None else None,
                            names=wf.user_names(store, [t.updated_by for t in tracked.values()])), status
 
 

@@ -6,9 +6,18 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from kg.lessons.workspace import (
+    STATUS_NAMES,
+    LessonError,
+    add_action,
+    add_lesson,
+    check_lesson,
+    lesson_record,
+    overdue_actions,
+    overview,
+    set_action_status,
+)
 from kg.search.assist import near_duplicates, similar_lessons
-from kg.lessons.workspace import (STATUS_NAMES, LessonError, add_action, add_lesson, check_lesson, lesson_record,
-                               overdue_actions, overview, set_action_status)
 from web import audit
 from web.extensions import get_store
 from web.i18n import _

@@ -28,11 +28,13 @@
     var chosen = document.createElement("p");
     chosen.className = "multiselect-chosen";
     chosen.setAttribute("role", "status");
+    var group = document.createElement("div");
+    group.className = "multiselect-options";
+    group.id = id + "-options";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", name);
     var list = document.createElement("ul");
-    list.className = "multiselect-options";
-    list.id = id + "-options";
-    list.setAttribute("role", "group");
-    list.setAttribute("aria-label", name);
+    group.appendChild(list);
     var empty = document.createElement("p");
     empty.className = "multiselect-empty";
     empty.hidden = true;
@@ -77,7 +79,7 @@
     });
     box.appendChild(filter);
     box.appendChild(chosen);
-    box.appendChild(list);
+    box.appendChild(group);
     box.appendChild(empty);
     select.hidden = true;
     select.setAttribute("tabindex", "-1");
