@@ -102,6 +102,25 @@ def tracked(store: GraphStore, community_id: str) -> dict[str, TrackedAction]:
     return {a.key: a for a in (TrackedAction.from_row(r) for r in rows)}
 
 
+def titles(store: GraphStore, actions: Iterable[TrackedAction]) -> dict[str, Message]:
+    """Each tracked action's title as a message (so a page shows it in its language), made again
+    from its key (kind and target) and the target's name; the stored title is the fallback."""
+    from assessments.gap_plan import TITLES, action_title
+
+    wanted = {}
+    for a in actions:
+        kind, _sep, target = a.key.partition(":")
+        if kind in TITLES and target:
+            wanted[a.key] = (kind, target)
+    nodes = store.get_nodes(sorted({t for _k, t in wanted.values()})) if wanted else {}
+    out = {}
+    for key, (kind, target) in wanted.items():
+        node = nodes.get(target)
+        if node:
+            out[key] = action_title(kind, node["properties"].get("name") or target)
+    return out
+
+
 def for_criterion(actions: Iterable[TrackedAction], criterion_id: str) -> list[TrackedAction]:
     """The tracked actions that serve a criterion (what the next self-assessment shows)."""
     return [a for a in actions if criterion_id in a.criteria]
@@ -196,4 +215,4 @@ def save(store: GraphStore, actor: Actor, community_id: str, *, key: str, title:
 
 
 __all__ = ["DONE", "DROPPED", "IN_PROGRESS", "OPEN", "STATUSES", "STATUS_LABELS", "TrackedAction", "action_id",
-           "for_criterion", "owner_choices", "save", "tracked"]
+           "for_criterion", "owner_choices", "save", "titles", "tracked"]

@@ -232,7 +232,7 @@ TITLES = {"plan": N_("编制或修订《%(name)s》，明确各项职责由谁�
           "requirement": N_("做到“%(name)s”并留存核查材料")}
 
 
-def _title(kind: str, name: str) -> Message:
+def action_title(kind: str, name: str) -> Message:
     """The action as a task (a message: its words are translated, the name is content)."""
     return Message(TITLES[kind], name=name)
 
@@ -312,7 +312,7 @@ def gap_plan(store: GraphStore, result: Result, *, assessment_id: str | None = N
             key = f"{kind}:{t}"
             action = actions.get(key)
             if action is None:
-                action = Action(key, kind, t, info["name"] or t, _title(kind, info["name"] or t), EFFORT[kind])
+                action = Action(key, kind, t, info["name"] or t, action_title(kind, info["name"] or t), EFFORT[kind])
                 if kind == "facility":
                     action.requirements = list(info.get("requirements") or [])[:8]
                     action.operators = operators.get(t, [])
@@ -322,7 +322,7 @@ def gap_plan(store: GraphStore, result: Result, *, assessment_id: str | None = N
             keys.append(key)
         if not keys:
             key = f"requirement:{c.id}"
-            actions[key] = Action(key, "requirement", c.id, c.name, _title("requirement", c.name),
+            actions[key] = Action(key, "requirement", c.id, c.name, action_title("requirement", c.name),
                                   EFFORT["requirement"], gaps=[c.id])
             keys.append(key)
         effort = sum(actions[k].effort for k in keys)

@@ -60,7 +60,7 @@ def bar_chart_svg(result: Result, *, width: int = 640, title: str = "各一级�
         out.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(name)}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 5}" width="{bar_w}" height="18" fill="{GRID}"/>')
         out.append(f'<rect class="bar" x="{label_w}" y="{y + 5}" width="{bar_w * ratio:.1f}" height="18" '
-                   f'fill="{_colour(ratio)}"><title>{escape(el.element.name)}：{_fmt(el.points)} / '
+                   f'fill="{_colour(ratio)}"><title>{escape(el.element.name)} {_fmt(el.points)} / '
                    f'{_fmt(el.max_points)}</title></rect>')
         if abs(el.self_points - el.points) > 1e-9 and el.max_points:
             sx = label_w + bar_w * el.self_points / el.max_points

@@ -242,9 +242,15 @@ def test_admin_manages_communities(app, store):
     token, _ = token_and_version(admin, "/assessment/communities")
     r = admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "community.c",
                                                     "name": "丙社区", "area": "org.street-a",
-                                                    "first_responder_target": "4"})
+                                                    "first_responder_target": "4", "population": "12000",
+                                                    "households": "4300"})
     assert r.status_code == 302
-    assert wf.get_community(store, "community.c")["first_responder_target"] == 4
+    community = wf.get_community(store, "community.c")
+    assert (community["first_responder_target"], community["population"], community["households"]) == (4, 12000, 4300)
+    assert "常住人口 12000 人" in page(admin, "/assessment/community/community.c")[1]
+    # a later save without the numbers keeps them
+    admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "community.c", "name": "丙社区"})
+    assert wf.get_community(store, "community.c")["population"] == 12000
     r = admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "bad id", "name": "丁"})
     assert r.status_code == 400
     assert signed_in(app, "comm-a").get("/assessment/communities").status_code == 403

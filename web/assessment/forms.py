@@ -73,6 +73,8 @@ class CommunityForm(FlaskForm):
     name = StringField(_l("社区名称"), validators=[DataRequired(), Length(max=100)])
     area = SelectField(_l("所属街道/乡镇（审核单位）"), choices=[], validators=[Optional()])
     first_responder_target = IntegerField(_l("应急第一响应人目标人数"), validators=[Optional(), NumberRange(0, 1_000_000)])
+    population = IntegerField(_l("常住人口"), validators=[Optional(), NumberRange(0, 10_000_000)])
+    households = IntegerField(_l("户数"), validators=[Optional(), NumberRange(0, 10_000_000)])
 
 
 class TrackActionForm(FlaskForm):

@@ -220,11 +220,12 @@ def _render_view(view: wf.AssessmentView, *, section=None, status: int = 200, er
     reviewing = (view.record.status == wf.SUBMITTED
                  and wf.can_review(get_store(), a, view.record, view.community))
     answered = {i: sum(1 for c in crits if view.result.by_id[c.id].status != "unanswered") for i, _t, crits in secs}
+    tracked = list(actions.tracked(get_store(), view.record.community).values())
     return render_template(
         "assessment/assessment.html", view=view, result=view.result, sections=secs, current=current,
         answered=answered, editable=editable, reviewing=reviewing, error=error, posted=posted or {},
         differences=differences or {}, names=people(view), evidence_for=evidence_for,
-        tracked=list(actions.tracked(get_store(), view.record.community).values()),
+        tracked=tracked, action_titles=actions.titles(get_store(), tracked),
         for_criterion=actions.for_criterion, action_status=actions.STATUS_LABELS,
         answers_form=AnswersForm(formdata=None, version=view.record.version, section=current),
         submit_form=SubmitForm(formdata=None, version=view.record.version),
@@ -477,7 +478,7 @@ def _plan(view_: wf.AssessmentView):
 def _track_form(action, current, owners, formdata=None) -> TrackActionForm:
     form = TrackActionForm(formdata=formdata)
     form.owner.choices = [SelectChoice("", _("（未指定）"))] + [
-        SelectChoice(i, f"{name}（{_(LEVEL_LABELS.get(level, level))}）") for i, name, level in owners]
+        SelectChoice(i, name + _("（%(text)s）", text=_(LEVEL_LABELS.get(level, level)))) for i, name, level in owners]
     form.status.choices = [SelectChoice(s, _(label)) for s, label in actions.STATUS_LABELS.items()]
     if formdata is None:
         form.key.data = action.key
@@ -513,6 +514,7 @@ def _render_gaps(view_: wf.AssessmentView, *, status: int = 200, error: str | No
     return render_template("assessment/gaps.html", view=view_, plan=plan, status_labels=STATUS_LABELS,
                            has_graph="graph.node" in current_app.view_functions, tracked=tracked, forms=forms,
                            earlier=earlier, planned=planned, can_track=actor().member_of(view_.record.community),
+                           titles=actions.titles(store, earlier),
                            action_status=actions.STATUS_LABELS, error=error, today=date.today(),
                            failed_key=failed[0] if failed is not None else None,
                            names=wf.user_names(store, [t.updated_by for t in tracked.values()])), status
@@ -717,12 +719,16 @@ def communities():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                c = wf.create_community(store, form.community_id.data.strip(), form.name.data, area=form.area.data or None,
-                                        first_responder_target=form.first_responder_target.data)
+                c = wf.create_community(store, form.community_id.data.strip(), form.name.data,
+                                        area=form.area.data or None,
+                                        first_responder_target=form.first_responder_target.data,
+                                        population=form.population.data, households=form.households.data)
             except AssessmentError as exc:
                 flash(_fail(exc).translated(), "error")
             else:
-                audit.record("assessment.community", c["id"], f"name={c['name']} area={c.get('area', '')}")
+                audit.record("assessment.community", c["id"],
+                             f"name={c['name']} area={c.get('area', '')} population={c.get('population', '')} "
+                             f"households={c.get('households', '')}")
                 flash(_("已保存社区 %(name)s。", name=c["name"]), "success")
                 return redirect(url_for("assessment.communities"))
         else:
