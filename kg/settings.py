@@ -1,9 +1,10 @@
 """Every setting of the platform, declared once: name, type, default, description.
 
-Settings come from environment variables (``CEM_*``, and ``NEO4J_*`` for the Neo4j connection)
-and are read once per process by ``get_settings()``; nothing else in the product reads
-``os.environ``.  Code that needs a setting takes a ``Settings`` (the web app keeps its own in
-``app.extensions``; the CLI builds one at start).  A bad value stops start-up with one line that
+Settings come from environment variables (``CEM_*``, ``NEO4J_*`` for the Neo4j connection, and
+the system's ``LANG`` for the command line's language) and are read once per process by
+``get_settings()``; nothing else in the product reads ``os.environ``.  Code that needs a setting
+takes a ``Settings`` (the web app keeps its own in ``app.extensions``; the CLI builds one at
+start).  A bad value stops start-up with one line that
 names the variable, the value and what is accepted (``SettingsError``).
 
 ``python -m kg.settings`` prints the table of settings (the README's table is checked against it).
@@ -22,6 +23,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Variables read besides ``CEM_*`` and ``NEO4J_*``.
+OTHER_VARIABLES = ("LANG",)
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 SECRET_KEY_MIN = 32
 
@@ -115,8 +118,27 @@ class Settings(BaseSettings):
                                    "a name of at most 100 characters", max_length=100)
     certificate_signatory: str = _env("CEM_CERTIFICATE_SIGNATORY", "", "Who signs training certificates "
                                       "(name and title)", "a name of at most 100 characters", max_length=100)
+    # --- community workspace --------------------------------------------------------------------
+    personal_data_key: SecretStr | None = _env(
+        "CEM_PERSONAL_DATA_KEY", None, "Fernet key(s) that encrypt residents' phone numbers, ID numbers and health "
+        "notes in the store (comma-separated: the first encrypts, all decrypt, for rotation); default: a key "
+        "generated once into CEM_DATA_DIR/personal_data_key", "one or more Fernet keys (44 characters of URL-safe "
+        "base64) separated by commas")
+    photo_max_bytes: int = _env("CEM_PHOTO_MAX_BYTES", 5 * 1024 * 1024, "Largest photo or base-map image accepted "
+                                "by the community workspace (bytes; phones resize photos before sending)",
+                                "a whole number of bytes from 1024 to 104857600", ge=1024, le=100 * 1024 ** 2)
+    map_tile_url: str = _env("CEM_MAP_TILE_URL", "", "Optional map-tile server for the community map "
+                             "({z}/{x}/{y} template); empty: the community's own base image only (works offline)",
+                             "empty, or an http(s) URL containing {z}, {x} and {y}")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env(
         "CEM_LOG_LEVEL", "INFO", "Lowest level of log messages written", "DEBUG, INFO, WARNING or ERROR")
+
+    # --- language of the command line --------------------------------------------------------
+    language: Literal["auto", "zh", "en"] = _env(
+        "CEM_LANGUAGE", "auto", "Language of the command line's messages: zh (Simplified Chinese), en (English) "
+        "or auto (zh when LANG starts with zh, else en)", "auto, zh or en")
+    system_locale: str = _env("LANG", "", "The system's locale; CEM_LANGUAGE=auto follows it",
+                              "a locale name such as zh_CN.UTF-8 or en_US.UTF-8")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -157,6 +179,24 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from None
         return value
 
+    @field_validator("personal_data_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        for part in value.get_secret_value().split(","):
+            if not is_fernet_key(part.strip()):
+                raise ValueError("not a Fernet key (32 bytes in URL-safe base64)")
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_url(cls, value: str) -> str:
+        value = (value or "").strip()
+        if value and (not value.startswith(("https://", "http://")) or not all(p in value for p in ("{z}", "{x}", "{y}"))):
+            raise ValueError("not an http(s) tile URL with {z}, {x} and {y}")
+        return value
+
     @model_validator(mode="after")
     def _neo4j_needs_password(self) -> Settings:
         if self.is_neo4j and not self.neo4j_password:
@@ -179,6 +219,14 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def cli_language(self) -> Literal["zh", "en"]:
+        """The command line's language for this run: ``CEM_LANGUAGE``, or for ``auto`` the
+        system's ``LANG`` (``zh…`` is Chinese, anything else English)."""
+        if self.language != "auto":
+            return self.language
+        return "zh" if self.system_locale.strip().lower().startswith("zh") else "en"
 
     @property
     def embedding_cache_path(self) -> Path | None:
@@ -235,7 +283,7 @@ def explain(error: ValidationError, env: Mapping[str, str] | None = None) -> str
         name = fields[0]
         variable = _env_name(name)
         shown = env.get(variable, problem.get("input"))
-        if name in ("secret_key", "neo4j_password"):
+        if name in ("secret_key", "neo4j_password", "personal_data_key"):
             shown = "…"  # never print a secret
         lines.append(f"{variable}={shown!r}: {message}; accepted: {_accepted(name)}")
     return "\n".join(lines)
@@ -245,7 +293,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment), or ``SettingsError``."""
     source = dict(os.environ if env is None else env)
     try:
-        return Settings.model_validate({k: v for k, v in source.items() if k.startswith(("CEM_", "NEO4J_"))})
+        return Settings.model_validate({k: v for k, v in source.items()
+                                        if k.startswith(("CEM_", "NEO4J_")) or k in OTHER_VARIABLES})
     except ValidationError as exc:
         raise SettingsError(explain(exc, source)) from None
 
@@ -286,6 +335,61 @@ def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if env is None else env
     known = {_env_name(n) for n in Settings.model_fields}
     return sorted(k for k in env if k.startswith("CEM_") and not k.startswith("CEM_TEST_") and k not in known)
+
+
+def is_fernet_key(text: str) -> bool:
+    """A Fernet key: 32 bytes in URL-safe base64 (44 characters)."""
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(text.encode("ascii"))) == 32 and len(text) == 44
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return False
+
+
+def personal_data_keys(settings: Settings) -> list[str]:
+    """``CEM_PERSONAL_DATA_KEY`` (comma-separated keys, the first encrypts), else the key kept in
+    ``CEM_DATA_DIR/personal_data_key`` (generated there once, 0600).  A key file that is not a
+    Fernet key is an error: it is never replaced (the data it encrypted would be lost)."""
+    if settings.personal_data_key is not None:
+        return [k.strip() for k in settings.personal_data_key.get_secret_value().split(",") if k.strip()]
+    return [_key_file(settings.data_dir / "personal_data_key", _new_fernet_key, is_fernet_key,
+                      "CEM_PERSONAL_DATA_KEY", "a Fernet key")]
+
+
+def _new_fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
+
+
+def _key_file(path: Path, make, valid, variable: str, what: str) -> str:
+    """A key kept in ``path``: read it, or write a new one atomically (0600) if there is none."""
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: the key file cannot be read ({exc}); fix its permissions or set "
+                            f"{variable}") from None
+    if key is not None:
+        if not valid(key):
+            raise SettingsError(f"{path}: the file does not hold {what}; restore it from a backup or set {variable}")
+        return key
+    ensure_private_dir(path.parent)
+    key = make()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    try:
+        os.link(tmp, path)  # atomic, and never replaces a key another process just wrote
+    except FileExistsError:
+        key = path.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -348,7 +452,9 @@ __all__ = [
     "SettingsError",
     "ensure_private_dir",
     "get_settings",
+    "is_fernet_key",
     "load_settings",
+    "personal_data_keys",
     "secret_key",
     "settings_table",
     "unknown_variables",

@@ -78,7 +78,7 @@ def test_node_page_in_english_uses_english_names(embedded_live_app, page):
     live_app = embedded_live_app
     sign_in(page, live_app, "trainee")
     page.goto(live_app + "/node/duty.warn?lang=en")
-    assert page.get_by_role("heading", name="Duties Relay warnings", level=1).is_visible()
+    assert page.get_by_role("heading", name="Duty Relay warnings", level=1).is_visible()
     page.wait_for_selector("#graph-view[data-ready='1']")
     names = page.evaluate("fetch('/node/duty.warn/neighbourhood.json').then(r => r.json())"
                           ".then(d => d.elements.nodes.map(n => n.data.name))")
