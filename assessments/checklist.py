@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assessments.errors import AnswerInvalid, ChecklistInvalid, NotFound
+from assessments.errors import N_, AnswerInvalid, ChecklistInvalid, Message, NotFound
 from kg.store.base import RESERVED_PROPERTIES, GraphStore
 
 #: The national demonstration-community standard (the default checklist).
@@ -40,7 +40,7 @@ def parse_scale(text: str | None) -> tuple[int, int]:
         return DEFAULT_SCALE
     m = re.fullmatch(r"\s*(\d+)\s*[-–~]\s*(\d+)\s*", str(text))
     if not m or int(m.group(1)) >= int(m.group(2)):
-        raise ChecklistInvalid(f"无法识别的评分量表 {text!r}（应写作 0-3 这样的形式）")
+        raise ChecklistInvalid(N_("无法识别的评分量表 %(scale)s（应写作 0-3 这样的形式）"), scale=repr(text))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -149,7 +149,8 @@ class Checklist:
         """The criterion with this id; an id not in this standard is refused (tampered forms)."""
         found = self.by_id.get(criterion_id) if isinstance(criterion_id, str) else None
         if found is None:
-            raise AnswerInvalid(f"条目 {str(criterion_id)[:80]!r} 不属于标准 {self.standard_id}")
+            raise AnswerInvalid(N_("条目 %(criterion)s 不属于标准 %(standard)s"), criterion=repr(str(criterion_id)[:80]),
+                                standard=self.standard_id)
         return found
 
     def by_number(self, number: str) -> Criterion | None:
@@ -161,36 +162,37 @@ class Checklist:
 
 # --- building and checking --------------------------------------------------------------------
 
-def _float(value, what: str) -> float:
+def _float(value, what: Message) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ChecklistInvalid(f"{what}: 不是数字（{value!r}）")
+        raise ChecklistInvalid(N_("%(what)s：不是数字（%(value)s）"), what=what, value=repr(value))
     return float(value)
 
 
 def _criterion(props: dict, standard_id: str) -> Criterion:
     cid = props.get("id", "?")
-    what = f"条目 {cid}"
+    what = Message(N_("条目 %(id)s"), id=cid)
     scoring = props.get("scoring") or "graded"
     if scoring not in SCORING_KINDS:
-        raise ChecklistInvalid(f"{what}: 未知的计分方式 {scoring!r}")
+        raise ChecklistInvalid(N_("%(what)s：未知的计分方式 %(scoring)s"), what=what, scoring=repr(scoring))
     if props.get("standard") not in (None, standard_id):
-        raise ChecklistInvalid(f"{what}: 属于 {props.get('standard')}，不是 {standard_id}")
-    points = _float(props.get("points"), f"{what} 的分值")
+        raise ChecklistInvalid(N_("%(what)s：属于 %(other)s，不是 %(standard)s"), what=what,
+                               other=props.get("standard"), standard=standard_id)
+    points = _float(props.get("points"), Message(N_("条目 %(id)s 的分值"), id=cid))
     gate = bool(props.get("gate", False))
     if gate and points != 0:
-        raise ChecklistInvalid(f"{what}: 基本条件不计分，分值应为 0")
+        raise ChecklistInvalid(N_("%(what)s：基本条件不计分，分值应为 0"), what=what)
     if not gate and points <= 0:
-        raise ChecklistInvalid(f"{what}: 计分条目的分值须大于 0")
+        raise ChecklistInvalid(N_("%(what)s：计分条目的分值须大于 0"), what=what)
     target = props.get("target")
     if scoring == "numeric":
-        target = _float(target, f"{what} 的目标值")
+        target = _float(target, Message(N_("条目 %(id)s 的目标值"), id=cid))
         if target <= 0:
-            raise ChecklistInvalid(f"{what}: 目标值须大于 0")
+            raise ChecklistInvalid(N_("%(what)s：目标值须大于 0"), what=what)
     partial = props.get("partial_points")
     if partial is not None:
-        partial = _float(partial, f"{what} 的部分符合分值")
+        partial = _float(partial, Message(N_("条目 %(id)s 的部分符合分值"), id=cid))
         if not 0 < partial < points:
-            raise ChecklistInvalid(f"{what}: 部分符合的分值须大于 0 且小于满分")
+            raise ChecklistInvalid(N_("%(what)s：部分符合的分值须大于 0 且小于满分"), what=what)
     recurrence = props.get("recurrence_months")
     return Criterion(
         id=cid, number=str(props.get("number") or cid), name=props.get("name") or cid,
@@ -210,22 +212,24 @@ def build_checklist(standard: dict, criteria: list[dict]) -> Checklist:
     """Build and check a checklist from plain property dicts (``id`` included)."""
     sid = standard.get("id")
     if not criteria:
-        raise ChecklistInvalid(f"标准 {sid} 没有任何条目")
+        raise ChecklistInvalid(N_("标准 %(standard)s 没有任何条目"), standard=sid)
     items = sorted((_criterion(p, sid) for p in criteria), key=lambda c: natural_key(c.number))
     seen: set[str] = set()
     for c in items:
         if c.number in seen:
-            raise ChecklistInvalid(f"标准 {sid} 中条目编号 {c.number} 重复")
+            raise ChecklistInvalid(N_("标准 %(standard)s 中条目编号 %(number)s 重复"), standard=sid, number=c.number)
         seen.add(c.number)
-    total = _float(standard.get("total_points"), f"标准 {sid} 的总分")
+    total = _float(standard.get("total_points"), Message(N_("标准 %(standard)s 的总分"), standard=sid))
     added = round(sum(c.points for c in items if not c.gate), 6)
     if abs(added - total) > _TOLERANCE:
-        raise ChecklistInvalid(f"标准 {sid} 的计分条目合计 {added:g} 分，与总分 {total:g} 分不符，拒绝使用")
+        raise ChecklistInvalid(N_("标准 %(standard)s 的计分条目合计 %(added)s 分，与总分 %(total)s 分不符，拒绝使用"),
+                               standard=sid, added=f"{added:g}", total=f"{total:g}")
     pass_mark = standard.get("pass_mark")
     if pass_mark is not None:
-        pass_mark = _float(pass_mark, f"标准 {sid} 的合格线")
+        pass_mark = _float(pass_mark, Message(N_("标准 %(standard)s 的合格线"), standard=sid))
         if not 0 <= pass_mark <= total:
-            raise ChecklistInvalid(f"标准 {sid} 的合格线 {pass_mark:g} 不在 0–{total:g} 之间")
+            raise ChecklistInvalid(N_("标准 %(standard)s 的合格线 %(mark)s 不在 0–%(total)s 之间"), standard=sid,
+                                   mark=f"{pass_mark:g}", total=f"{total:g}")
     return Checklist(
         standard_id=sid, name=standard.get("name") or sid, name_en=standard.get("name_en") or "",
         total_points=total, pass_mark=pass_mark, scale=parse_scale(standard.get("scale")),
@@ -241,7 +245,7 @@ def load_checklist(store: GraphStore, standard_id: str = DEFAULT_STANDARD) -> Ch
     """Read a standard and its criteria from the store and check them (see module docstring)."""
     rows = store.run_read("assessment_checklist", id=standard_id)
     if not rows:
-        raise NotFound(f"图中没有标准 {standard_id}（先运行 cem load 载入清单）")
+        raise NotFound(N_("图中没有标准 %(standard)s（先运行 cem load 载入清单）"), standard=standard_id)
     row = rows[0]
     standard = dict(_clean(row["standard"]), id=row["id"])
     criteria = [_clean(p) for p in row["criteria"] if p]
@@ -256,7 +260,7 @@ def checklist_from_content(content, standard_id: str = DEFAULT_STANDARD) -> Chec
     """Build a checklist from ``kg.content.loader.read_content()`` records (no store needed)."""
     standard = next((n for n in content.nodes if n.label == "Standard" and n.id == standard_id), None)
     if standard is None:
-        raise NotFound(f"内容中没有标准 {standard_id}")
+        raise NotFound(N_("内容中没有标准 %(standard)s"), standard=standard_id)
     member = {r.start for r in content.relationships if r.type == "PART_OF_STANDARD" and r.end == standard_id}
     criteria = [dict(n.properties, id=n.id) for n in content.nodes if n.label == "Criterion" and n.id in member]
     return build_checklist(dict(standard.properties, id=standard_id), criteria)

@@ -268,15 +268,27 @@ def list_(location: str | None, community: str | None, statuses: tuple[str, ...]
 @click.argument("name")
 @click.option("--area", default=None, help="Organization id of the street/town office that reviews it.")
 @click.option("--target", "target", type=int, default=None, help="Target number of trained first responders.")
-def add_community(location: str | None, community_id: str, name: str, area: str | None, target: int | None) -> None:
-    """Create or update a community (COMMUNITY_ID like community.xinhua-nanlu)."""
+@click.option("--population", type=int, default=None,
+              help="Residents (readiness and training reports count trained responders per 10,000 residents).")
+@click.option("--households", type=int, default=None, help="Households.")
+def add_community(location: str | None, community_id: str, name: str, area: str | None, target: int | None,
+                  population: int | None, households: int | None) -> None:
+    """Create or update a community (COMMUNITY_ID like community.xinhua-nanlu); an option left
+    out keeps what is recorded."""
     from assessments.workflow import create_community
 
     with opened_store(location) as store:
         store.init_schema()
-        c = _guard(create_community, store, community_id, name, area=area, first_responder_target=target)
-        _audit(store, "assessment.community", community_id, f"name={name} area={area or ''} target={target or ''}")
+        c = _guard(create_community, store, community_id, name, area=area, first_responder_target=target,
+                   population=population, households=households)
+        _audit(store, "assessment.community", community_id,
+               f"name={name} area={area or ''} target={_blank(target)} population={_blank(population)} "
+               f"households={_blank(households)}")
     click.echo(f"saved {c['id']} ({c['name']})")
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
 
 
 @assessment.command("communities")
@@ -288,7 +300,8 @@ def communities(location: str | None) -> None:
     with opened_store(location) as store:
         rows = list_communities(store)
     for c in rows:
-        click.echo(f"{c['id']:<32} {c.get('area') or '—':<28} target {c.get('first_responder_target', '—')}  {c['name']}")
+        click.echo(f"{c['id']:<32} {c.get('area') or '—':<28} target {c.get('first_responder_target', '—')}  "
+                   f"population {c.get('population', '—')}  households {c.get('households', '—')}  {c['name']}")
     if not rows:
         click.echo("no communities", err=True)
 

@@ -25,13 +25,24 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from assessments.errors import N_, AnswerInvalid, EvidenceRejected, InvalidState, NotAllowed, NotFound
+from assessments.errors import N_, AnswerInvalid, EvidenceRejected, InvalidState, Message, NotAllowed, NotFound
 from assessments.scoring import NOTE_MAX, check_date
-from assessments.workflow import (EDITABLE, Actor, AssessmentRecord, _clean, _wrong_state, can_edit, can_view,
-                                  get_assessment, load_view, now_iso)
+from assessments.workflow import (
+    EDITABLE,
+    Actor,
+    AssessmentRecord,
+    _clean,
+    _wrong_state,
+    can_edit,
+    can_view,
+    get_assessment,
+    load_view,
+    now_iso,
+)
 from kg.store.base import ID_RE, GraphStore
 
-KINDS = {"note": "说明", "date": "日期记录", "document": "文件索引", "file": "上传文件"}
+#: Simplified Chinese labels (msgids: pages show them translated).
+KINDS = {"note": N_("说明"), "date": N_("日期记录"), "document": N_("文件索引"), "file": N_("上传文件")}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the default; the web app passes its setting
 REFERENCE_MAX = 300
 #: extension -> (MIME type, description)
@@ -43,7 +54,7 @@ ALLOWED_TYPES = {
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"),
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
 }
-ALLOWED_DESCRIPTION = "PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）"
+ALLOWED_DESCRIPTION = Message(N_("PDF、PNG、JPEG、Word（.docx）、Excel（.xlsx）"))
 
 
 @dataclass(frozen=True)
@@ -70,11 +81,11 @@ def upload_root(data_dir: str | Path | None = None) -> Path:
 
 def _folder(root: Path, assessment_id: str) -> Path:
     if not ID_RE.match(assessment_id) or "/" in assessment_id or assessment_id.startswith("."):
-        raise NotFound("无效的自评编号")
+        raise NotFound(N_("无效的自评编号"))
     base = (root / "uploads" / "assessments").resolve()
     folder = (base / assessment_id).resolve()
     if base not in folder.parents:
-        raise NotFound("无效的自评编号")
+        raise NotFound(N_("无效的自评编号"))
     return folder
 
 
@@ -112,8 +123,9 @@ def sniff(data: bytes, ext: str) -> bool:
     return False
 
 
-def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+def size_text(n: int) -> str:
+    """A size as people read it: 10 MB, 512 KB (1 MB = 1024 × 1024 bytes)."""
+    return f"{n / (1024 * 1024):.3g} MB" if n >= 1024 * 1024 else f"{n / 1024:.3g} KB"
 
 
 def check_upload(upload: Upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[bytes, str, str, str]:
@@ -121,14 +133,18 @@ def check_upload(upload: Upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[
     display = safe_display_name(upload.filename)
     ext = ("." + display.rsplit(".", 1)[-1].lower()) if "." in display else ""
     if ext not in ALLOWED_TYPES:
-        raise EvidenceRejected(f"不支持的文件类型 {ext or '（无扩展名）'}：只接受 {ALLOWED_DESCRIPTION}", status=415)
+        if not ext:
+            raise EvidenceRejected(N_("不支持没有扩展名的文件：只接受 %(allowed)s"), status=415, allowed=ALLOWED_DESCRIPTION)
+        raise EvidenceRejected(N_("不支持的文件类型 %(ext)s：只接受 %(allowed)s"), status=415, ext=ext,
+                               allowed=ALLOWED_DESCRIPTION)
     data = upload.read(max_bytes)
     if len(data) > max_bytes:
-        raise EvidenceRejected(f"文件过大：上限为 {_size(max_bytes)}", status=413)
+        raise EvidenceRejected(N_("文件过大：上限为 %(limit)s"), status=413, limit=size_text(max_bytes))
     if not data:
-        raise EvidenceRejected("文件是空的")
+        raise EvidenceRejected(N_("文件是空的"))
     if not sniff(data, ext):
-        raise EvidenceRejected(f"文件内容与扩展名 {ext} 不符：只接受真正的 {ALLOWED_DESCRIPTION} 文件", status=415)
+        raise EvidenceRejected(N_("文件内容与扩展名 %(ext)s 不符：只接受真正的 %(allowed)s 文件"), status=415, ext=ext,
+                               allowed=ALLOWED_DESCRIPTION)
     return data, ext, ALLOWED_TYPES[ext][0], display
 
 
@@ -144,37 +160,37 @@ def add_evidence(store: GraphStore, actor: Actor, assessment_id: str, criterion_
     where it is kept), ``file`` (an upload).  Returns the stored Evidence properties."""
     view = get_assessment(store, actor, assessment_id)
     if not can_edit(actor, view.record):
-        raise NotAllowed("只有本社区的用户可以添加佐证材料")
+        raise NotAllowed(N_("只有本社区的用户可以添加佐证材料"))
     c = view.checklist.criterion(criterion_id)
     if view.record.status not in EDITABLE:
         raise _wrong_state(view.record)
     if kind not in KINDS:
-        raise AnswerInvalid(f"未知的材料类型 {str(kind)[:20]!r}")
+        raise AnswerInvalid(N_("未知的材料类型 %(kind)s"), kind=repr(str(kind)[:20]))
     text = (text or "").strip() if isinstance(text, str) or text is None else str(text)
     if len(text) > NOTE_MAX:
-        raise AnswerInvalid(f"说明不能超过 {NOTE_MAX} 字")
+        raise AnswerInvalid(N_("说明不能超过 %(max)s 字"), max=NOTE_MAX)
     reference = (reference or "").strip() if isinstance(reference, str) or reference is None else str(reference)
     if len(reference) > REFERENCE_MAX:
-        raise AnswerInvalid(f"文件索引不能超过 {REFERENCE_MAX} 字")
-    when = check_date(date_done, "日期", today=today)
+        raise AnswerInvalid(N_("文件索引不能超过 %(max)s 字"), max=REFERENCE_MAX)
+    when = check_date(date_done, Message(N_("日期")), today=today)
     evidence_id = f"evidence.{secrets.token_hex(8)}"
     props: dict[str, Any] = {"assessment": assessment_id, "criterion": c.id, "kind": kind,
                              "created_by": actor.id, "created_at": now_iso(now)}
     if kind == "note" and not text:
-        raise AnswerInvalid("请填写说明内容")
+        raise AnswerInvalid(N_("请填写说明内容"))
     if kind == "date" and not when:
-        raise AnswerInvalid("请填写日期")
+        raise AnswerInvalid(N_("请填写日期"))
     if kind == "document" and not reference:
-        raise AnswerInvalid("请填写文件名称、文号或存放位置")
+        raise AnswerInvalid(N_("请填写文件名称、文号或存放位置"))
     if kind != "file" and upload is not None:
-        raise AnswerInvalid("只有“上传文件”类型可以附带文件")
+        raise AnswerInvalid(N_("只有“上传文件”类型可以附带文件"))
     for key, value in (("text", text), ("date", when), ("reference", reference)):
         if value:
             props[key] = value
     path: Path | None = None
     if kind == "file":
         if upload is None:
-            raise EvidenceRejected("请选择要上传的文件")
+            raise EvidenceRejected(N_("请选择要上传的文件"))
         data, ext, mime, display = check_upload(upload, max_bytes=max_bytes)
         root = upload_root(data_dir)
         folder = _folder(root, assessment_id)
@@ -212,10 +228,10 @@ def add_evidence(store: GraphStore, actor: Actor, assessment_id: str, criterion_
 
 def _evidence(store: GraphStore, evidence_id: str) -> tuple[dict, AssessmentRecord]:
     if not isinstance(evidence_id, str) or not ID_RE.match(evidence_id):
-        raise NotAllowed("没有这份材料，或你无权查看")
+        raise NotAllowed(N_("没有这份材料，或你无权查看"))
     rows = store.run_read("assessment_evidence_get", id=evidence_id)
     if not rows:
-        raise NotAllowed("没有这份材料，或你无权查看")
+        raise NotAllowed(N_("没有这份材料，或你无权查看"))
     return dict(_clean(rows[0]["evidence"])), AssessmentRecord.from_props(rows[0]["assessment"])
 
 
@@ -223,13 +239,13 @@ def delete_evidence(store: GraphStore, actor: Actor, evidence_id: str, *, data_d
     """Remove evidence (and its file) from an editable assessment (community members only)."""
     evidence, record = _evidence(store, evidence_id)
     if not can_edit(actor, record):
-        raise NotAllowed("只有本社区的用户可以删除佐证材料")
+        raise NotAllowed(N_("只有本社区的用户可以删除佐证材料"))
     if record.status not in EDITABLE:
         raise _wrong_state(record)
     rows = store.run_write("assessment_delete_evidence", assessment=record.id, id=evidence_id,
                            statuses=list(EDITABLE))
     if not rows or not rows[0].get("deleted"):
-        raise InvalidState("材料没有删除：自评状态已改变，请刷新页面")
+        raise InvalidState(N_("材料没有删除：自评状态已改变，请刷新页面"))
     if evidence.get("stored"):
         (_folder(upload_root(data_dir), record.id) / evidence["stored"]).unlink(missing_ok=True)
     return evidence
@@ -241,15 +257,24 @@ def evidence_file(store: GraphStore, actor: Actor, evidence_id: str, *,
     evidence, record = _evidence(store, evidence_id)
     community = store.get_node(record.community)
     if not can_view(store, actor, record, community["properties"] if community else None):
-        raise NotAllowed("没有这份材料，或你无权查看")
+        raise NotAllowed(N_("没有这份材料，或你无权查看"))
     stored = evidence.get("stored")
     if evidence.get("kind") != "file" or not stored or not re.fullmatch(r"evidence\.[0-9a-f]{16}\.[a-z]{3,4}", stored):
-        raise NotFound("这份材料没有附件")
+        raise NotFound(N_("这份材料没有附件"))
     path = _folder(upload_root(data_dir), record.id) / stored
     if not path.is_file():
-        raise NotFound("附件文件已不存在")
+        raise NotFound(N_("附件文件已不存在"))
     return path, evidence.get("content_type") or "application/octet-stream", evidence.get("filename") or stored
 
 
-__all__ = ["Upload", "add_evidence", "delete_evidence", "evidence_file", "check_upload", "KINDS",
-           "MAX_UPLOAD_BYTES", "ALLOWED_TYPES", "safe_display_name"]
+__all__ = [
+    "ALLOWED_TYPES",
+    "KINDS",
+    "MAX_UPLOAD_BYTES",
+    "Upload",
+    "add_evidence",
+    "check_upload",
+    "delete_evidence",
+    "evidence_file",
+    "safe_display_name",
+]

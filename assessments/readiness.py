@@ -17,18 +17,20 @@ Three read queries whatever the number of communities.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from assessments.checklist import DEFAULT_STANDARD
+from assessments.errors import N_
 from assessments.workflow import STATUS_LABELS, Actor, list_communities
 from kg.store.base import GraphStore
 
 TRAINED_COURSE_KINDS = ("core",)
+NOT_ASSESSED = N_("尚未自评")
 
 
 def _training_now(now: datetime | None) -> str:
     """The training engine's stored time shape (2025-03-01T08:00:00.000000Z): string order = time order."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -57,11 +59,25 @@ class ReadinessRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, "尚未自评") if self.status else "尚未自评"
+        """A msgid: the state of the latest assessment, or that there is none."""
+        return STATUS_LABELS.get(self.status, NOT_ASSESSED) if self.status else NOT_ASSESSED
 
     @property
     def open_gaps(self) -> int | None:
-        return self.assessment.get("open_gaps") if self.assessment else None
+        """Criteria answered and not fully met (records saved before this was cached: every
+        criterion not fully met, unanswered ones included)."""
+        if not self.assessment:
+            return None
+        found = self.assessment.get("answered_gaps")
+        return found if found is not None else self.assessment.get("open_gaps")
+
+    @property
+    def unanswered(self) -> int:
+        return int(self.assessment.get("unanswered") or 0) if self.assessment else 0
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == "signed_off"
 
     @property
     def gates_met(self) -> bool | None:
@@ -70,6 +86,16 @@ class ReadinessRow:
     @property
     def qualified(self) -> bool | None:
         return self.assessment.get("qualified") if self.assessment else None
+
+    @property
+    def population(self) -> int | None:
+        value = self.community.get("population")
+        return int(value) if isinstance(value, (int, float)) and value > 0 else None
+
+    @property
+    def per_10k(self) -> float | None:
+        """Trained first responders per 10,000 residents (population recorded)."""
+        return self.trained * 10000 / self.population if self.population else None
 
     @property
     def trained_ratio(self) -> float | None:
@@ -83,7 +109,7 @@ class ReadinessRow:
         return {"community": self.id, "name": self.name, "area": self.community.get("area"),
                 "assessment": self.assessment.get("id") if self.assessment else None, "status": self.status,
                 "score": self.score, "gates_met": self.gates_met, "qualified": self.qualified,
-                "open_gaps": self.open_gaps, "trained_first_responders": self.trained,
+                "open_gaps": self.open_gaps, "unanswered": self.unanswered, "trained_first_responders": self.trained,
                 "first_responder_target": self.target, "target_met": self.target_met}
 
 
@@ -109,4 +135,4 @@ def readiness(store: GraphStore, actor: Actor | None = None, *, standard_id: str
     return rows
 
 
-__all__ = ["readiness", "ReadinessRow", "TRAINED_COURSE_KINDS"]
+__all__ = ["TRAINED_COURSE_KINDS", "ReadinessRow", "readiness"]

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments.checklist import Checklist, Criterion
+from assessments.errors import N_
 from kg.store.base import GraphStore
 
 SOON_DAYS = 30
-STATUS_LABELS = {"overdue": "已逾期", "due_soon": "即将到期", "ok": "按期", "unknown": "尚无记录"}
+#: Simplified Chinese labels (msgids: pages show them translated).
+STATUS_LABELS = {"overdue": N_("已逾期"), "due_soon": N_("即将到期"), "ok": N_("按期"), "unknown": N_("尚无记录")}
 _ORDER = {"overdue": 0, "unknown": 1, "due_soon": 2, "ok": 3}
 
 
@@ -81,4 +83,4 @@ def reminders(store: GraphStore, checklist: Checklist, community_id: str, *, tod
     return out
 
 
-__all__ = ["reminders", "Reminder", "add_months", "SOON_DAYS"]
+__all__ = ["SOON_DAYS", "Reminder", "add_months", "reminders"]

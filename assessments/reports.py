@@ -35,7 +35,13 @@ def _colour(ratio: float) -> str:
     return GOOD if ratio >= 0.8 - 1e-9 else (FAIR if ratio >= 0.5 else POOR)
 
 
-def bar_chart_svg(result: Result, *, width: int = 640, title: str = "各一级指标得分") -> str:
+#: The charts' words (a page passes them in its language).
+BAR_LEGEND = "绿色 ≥80%，黄色 50–80%，红色 <50%；虚线为审核调整前的自评分"
+SELF_SCORE = "自评 %(points)s"
+
+
+def bar_chart_svg(result: Result, *, width: int = 640, title: str = "各一级指标得分", legend: str = BAR_LEGEND,
+                  self_score: str = SELF_SCORE) -> str:
     """Horizontal bars, one per element: effective points of its maximum (a tick marks the
     self-assessed points where a reviewer changed them)."""
     rows = result.elements
@@ -54,16 +60,16 @@ def bar_chart_svg(result: Result, *, width: int = 640, title: str = "各一级�
         out.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(name)}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 5}" width="{bar_w}" height="18" fill="{GRID}"/>')
         out.append(f'<rect class="bar" x="{label_w}" y="{y + 5}" width="{bar_w * ratio:.1f}" height="18" '
-                   f'fill="{_colour(ratio)}"><title>{escape(el.element.name)}：{_fmt(el.points)} / '
+                   f'fill="{_colour(ratio)}"><title>{escape(el.element.name)} {_fmt(el.points)} / '
                    f'{_fmt(el.max_points)}</title></rect>')
         if abs(el.self_points - el.points) > 1e-9 and el.max_points:
             sx = label_w + bar_w * el.self_points / el.max_points
             out.append(f'<line x1="{sx:.1f}" y1="{y + 2}" x2="{sx:.1f}" y2="{y + 26}" stroke="#000" '
-                       f'stroke-width="2" stroke-dasharray="3,2"><title>自评 {_fmt(el.self_points)}</title></line>')
+                       f'stroke-width="2" stroke-dasharray="3,2"><title>'
+                       f'{escape(self_score % {"points": _fmt(el.self_points)})}</title></line>')
         out.append(f'<text x="{label_w + bar_w + 6}" y="{y + 18}">{_fmt(el.points)}/{_fmt(el.max_points)}</text>')
     legend_y = top + row_h * len(rows) + 18
-    out.append(f'<text x="{label_w}" y="{legend_y}" fill="{MUTED}" font-size="11">'
-               f'绿色 ≥80%，黄色 50–80%，红色 &lt;50%；虚线为审核调整前的自评分</text>')
+    out.append(f'<text x="{label_w}" y="{legend_y}" fill="{MUTED}" font-size="11">{escape(legend)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -74,16 +80,18 @@ def radar_chart_svg(result: Result, *, size: int = 420, title: str = "各一级�
     rows = result.elements
     if len(rows) < 3:
         return bar_chart_svg(result, title=title)
-    cx, cy, r = size / 2, size / 2 + 10, size / 2 - 80
-    height = size + 20
+    pad = RADAR_LABEL_CHARS * 13 + 10  # room beside the circle for a label line
+    width = size + 2 * pad
+    cx, cy, r = width / 2, size / 2 + 18, size / 2 - 60
+    height = size + 40
     n = len(rows)
 
     def point(i: int, frac: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
         return cx + r * frac * math.cos(angle), cy + r * frac * math.sin(angle)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-radar" role="img" width="{size}" '
-           f'height="{height}" viewBox="0 0 {size} {height}" aria-label="{_attr(title)}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-radar" role="img" width="{width}" '
+           f'height="{height}" viewBox="0 0 {width} {height}" aria-label="{_attr(title)}" '
            f'font-family="{_attr(FONT_STACK)}" font-size="12">', f"<title>{escape(title)}</title>",
            f'<text x="0" y="16" font-size="15" font-weight="bold">{escape(title)}</text>']
     for frac in (0.25, 0.5, 0.75, 1.0):
@@ -92,13 +100,31 @@ def radar_chart_svg(result: Result, *, size: int = 420, title: str = "各一级�
     for i, el in enumerate(rows):
         x, y = point(i, 1.0)
         out.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        lx, ly = point(i, 1.18)
+        lx, ly = point(i, 1.1)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
-        out.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(el.element.short_name[:10])}</text>')
+        lines = label_lines(el.element.short_name)
+        top = ly + 4 - (len(lines) - 1) * 14 * (1.0 if ly < cy - 5 else 0.5 if abs(ly - cy) <= 5 else 0.0)
+        spans = "".join(f'<tspan x="{lx:.1f}" y="{top + j * 14:.1f}">{escape(line)}</tspan>'
+                        for j, line in enumerate(lines))
+        out.append(f'<text text-anchor="{anchor}"><title>{escape(el.element.name)}</title>{spans}</text>')
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, el.ratio) for i, el in enumerate(rows)))
     out.append(f'<polygon class="score" points="{pts}" fill="{GOOD}" fill-opacity="0.35" stroke="{GOOD}" stroke-width="2"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+RADAR_LABEL_CHARS = 7
+
+
+def label_lines(text: str, width: int = RADAR_LABEL_CHARS, most: int = 3) -> list[str]:
+    """A chart label broken into lines of at most ``width`` characters (at most ``most`` lines,
+    the last ending in … when cut), so that no label runs off the chart."""
+    text = str(text)
+    lines = [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:width - 1] + "…"
+    return lines
 
 
 @dataclass(frozen=True)
@@ -120,7 +146,8 @@ def trend_points(records) -> list[TrendPoint]:
 
 
 def trend_chart_svg(points: list[TrendPoint], *, max_total: float = 100, pass_mark: float | None = 80,
-                    width: int = 640, height: int = 240, title: str = "历次自评总分") -> str:
+                    width: int = 640, height: int = 240, title: str = "历次自评总分", pass_label: str = "合格线 %(points)s",
+                    empty: str = "暂无记录", point_label: str = "%(date)s：%(points)s 分") -> str:
     """The community's totals over time as a line with the pass mark drawn across."""
     left, right, top, bottom = 44, 16, 30, 40
     w, h = width - left - right, height - top - bottom
@@ -139,9 +166,9 @@ def trend_chart_svg(points: list[TrendPoint], *, max_total: float = 100, pass_ma
         out.append(f'<line class="pass-mark" x1="{left}" y1="{y_of(pass_mark):.1f}" x2="{left + w}" '
                    f'y2="{y_of(pass_mark):.1f}" stroke="{POOR}" stroke-dasharray="5,4"/>')
         out.append(f'<text x="{left + 4}" y="{y_of(pass_mark) - 4:.1f}" fill="{POOR}">'
-                   f'合格线 {_fmt(pass_mark)}</text>')
+                   f'{escape(pass_label % {"points": _fmt(pass_mark)})}</text>')
     if not points:
-        out.append(f'<text x="{left + w / 2}" y="{top + h / 2}" text-anchor="middle" fill="{MUTED}">暂无记录</text>')
+        out.append(f'<text x="{left + w / 2}" y="{top + h / 2}" text-anchor="middle" fill="{MUTED}">{escape(empty)}</text>')
     else:
         inset = 40  # room for the first and last date labels
         step = (w - 2 * inset) / max(1, len(points) - 1)
@@ -151,7 +178,7 @@ def trend_chart_svg(points: list[TrendPoint], *, max_total: float = 100, pass_ma
                        + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
         for (x, y), p in zip(xy, points):
             out.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1565c0">'
-                       f'<title>{escape(p.label)}：{_fmt(p.total)} 分</title></circle>')
+                       f'<title>{escape(point_label % {"date": p.label, "points": _fmt(p.total)})}</title></circle>')
             out.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{_fmt(p.total)}</text>')
             out.append(f'<text x="{x:.1f}" y="{top + h + 18}" text-anchor="middle" fill="{MUTED}">{escape(p.label)}</text>')
     out.append("</svg>")
@@ -207,5 +234,14 @@ def view_json(view, gap_plan=None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-__all__ = ["bar_chart_svg", "radar_chart_svg", "trend_chart_svg", "trend_points", "TrendPoint", "scores_csv",
-           "view_json", "answer_text", "FONT_STACK"]
+__all__ = [
+    "FONT_STACK",
+    "TrendPoint",
+    "answer_text",
+    "bar_chart_svg",
+    "radar_chart_svg",
+    "scores_csv",
+    "trend_chart_svg",
+    "trend_points",
+    "view_json",
+]

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from assessments.checklist import Checklist, Criterion, Element
-from assessments.errors import AnswerInvalid
+from assessments.errors import N_, AnswerInvalid, Joined, Message
 
 MET, PARTLY, NOT_MET, UNANSWERED = "met", "partly", "not_met", "unanswered"
 STATUS_LABELS = {MET: "符合", PARTLY: "部分符合", NOT_MET: "不符合", UNANSWERED: "未作答"}
@@ -192,11 +193,17 @@ class Result:
         """Every criterion not fully met (gates that do not hold included)."""
         return tuple(s for s in self.criteria if not s.fully_met)
 
+    @property
+    def answered_gaps(self) -> tuple[CriterionScore, ...]:
+        """Criteria answered and not fully met (a blank draft has none: it is not yet known)."""
+        return tuple(s for s in self.gaps if s.status != UNANSWERED)
+
     def summary(self) -> dict:
         """The few figures cached on the Assessment node (readiness view, lists)."""
         return {"total": self.total, "self_total": self.self_total, "gates_met": self.gates_met,
                 "qualified": bool(self.qualified), "open_gaps": len(self.gaps),
-                "answered": len(self.criteria) - len(self.unanswered)}
+                "answered": len(self.criteria) - len(self.unanswered), "unanswered": len(self.unanswered),
+                "answered_gaps": len(self.answered_gaps)}
 
     def as_dict(self) -> dict:
         return {"standard": self.checklist.standard_id, "total": self.total, "self_total": self.self_total,
@@ -210,9 +217,14 @@ class Result:
 
 # --- parsing answers ----------------------------------------------------------------------------
 
+def _label(c: Criterion) -> str:
+    """How messages name a criterion: its number and name."""
+    return f"{c.number} {c.name}"
+
+
 def _number(raw: Any, c: Criterion) -> float:
     if isinstance(raw, bool):
-        raise AnswerInvalid(f"{c.number} {c.name}: 请填写数值，不是是/否")
+        raise AnswerInvalid(N_("%(criterion)s：请填写数值，不是是/否"), criterion=_label(c))
     if isinstance(raw, str):
         text = raw.strip().replace(",", "").replace("，", "")
         if text.endswith("%"):
@@ -220,9 +232,9 @@ def _number(raw: Any, c: Criterion) -> float:
         try:
             raw = float(text)
         except ValueError:
-            raise AnswerInvalid(f"{c.number} {c.name}: {raw[:40]!r} 不是数值") from None
+            raise AnswerInvalid(N_("%(criterion)s：%(value)s 不是数值"), criterion=_label(c), value=repr(raw[:40])) from None
     if not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        raise AnswerInvalid(f"{c.number} {c.name}: 请填写有限的数值")
+        raise AnswerInvalid(N_("%(criterion)s：请填写有限的数值"), criterion=_label(c))
     return float(raw)
 
 
@@ -236,14 +248,18 @@ def _status(raw: Any, c: Criterion) -> str:
         return NOT_MET
     if text in _PARTLY:
         if c.scoring == "binary":
-            raise AnswerInvalid(f"{c.number} {c.name}: 此条只能回答“符合”或“不符合”")
+            raise AnswerInvalid(N_("%(criterion)s：此条只能回答“符合”或“不符合”"), criterion=_label(c))
         return PARTLY
-    allowed = "符合 / 不符合" if c.scoring == "binary" else "符合 / 部分符合 / 不符合"
-    raise AnswerInvalid(f"{c.number} {c.name}: 无法识别的回答 {str(raw)[:40]!r}（可选：{allowed}）")
+    if c.scoring == "binary":
+        raise AnswerInvalid(N_("%(criterion)s：无法识别的回答 %(value)s（可选：符合 / 不符合）"), criterion=_label(c),
+                            value=repr(str(raw)[:40]))
+    raise AnswerInvalid(N_("%(criterion)s：无法识别的回答 %(value)s（可选：符合 / 部分符合 / 不符合）"), criterion=_label(c),
+                        value=repr(str(raw)[:40]))
 
 
-def check_date(raw: Any, what: str, *, today: date | None = None) -> str | None:
-    """An ISO date (YYYY-MM-DD) not in the future, or None when empty."""
+def check_date(raw: Any, what: Message, *, today: date | None = None) -> str | None:
+    """An ISO date (YYYY-MM-DD) not in the future, or None when empty; ``what`` names the field
+    in messages."""
     if raw in (None, ""):
         return None
     if isinstance(raw, date):
@@ -251,15 +267,15 @@ def check_date(raw: Any, what: str, *, today: date | None = None) -> str | None:
     else:
         text = str(raw).strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise AnswerInvalid(f"{what}: 日期格式应为 YYYY-MM-DD（收到 {text[:20]!r}）")
+            raise AnswerInvalid(N_("%(what)s：日期格式应为 YYYY-MM-DD（收到 %(value)s）"), what=what, value=repr(text[:20]))
         try:
             value = date.fromisoformat(text)
         except ValueError:
-            raise AnswerInvalid(f"{what}: {text!r} 不是有效日期") from None
+            raise AnswerInvalid(N_("%(what)s：%(value)s 不是有效日期"), what=what, value=repr(text)) from None
     if value > (today or date.today()):
-        raise AnswerInvalid(f"{what}: 日期 {value.isoformat()} 在将来")
+        raise AnswerInvalid(N_("%(what)s：日期 %(date)s 在将来"), what=what, date=value.isoformat())
     if value.year < 1990:
-        raise AnswerInvalid(f"{what}: 日期 {value.isoformat()} 太早")
+        raise AnswerInvalid(N_("%(what)s：日期 %(date)s 太早"), what=what, date=value.isoformat())
     return value.isoformat()
 
 
@@ -276,14 +292,15 @@ def parse_answer(checklist: Checklist, criterion_id: str, raw: Any, *, note: str
     if isinstance(raw, Mapping):
         unknown = set(raw) - {"status", "value", "answer", "note", "last_done"}
         if unknown:
-            raise AnswerInvalid(f"{c.number} {c.name}: 未知字段 {', '.join(sorted(map(str, unknown)))}")
+            raise AnswerInvalid(N_("%(criterion)s：未知字段 %(fields)s"), criterion=_label(c),
+                                fields=", ".join(sorted(map(str, unknown))))
         note = raw.get("note", note)
         last_done = raw.get("last_done", last_done)
         raw = next((raw[k] for k in ("answer", "status", "value") if raw.get(k) not in (None, "")), None)
     note = (note or "").strip() if isinstance(note, str) or note is None else str(note)
     if len(note) > NOTE_MAX:
-        raise AnswerInvalid(f"{c.number} {c.name}: 说明不能超过 {NOTE_MAX} 字")
-    last_done = check_date(last_done, f"{c.number} {c.name} 的上次完成日期", today=today)
+        raise AnswerInvalid(N_("%(criterion)s：说明不能超过 %(max)s 字"), criterion=_label(c), max=NOTE_MAX)
+    last_done = check_date(last_done, Message(N_("%(criterion)s 的上次完成日期"), criterion=_label(c)), today=today)
     if last_done and not c.recurrence_months:
         last_done = None  # only recurring requirements track a date
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -295,15 +312,17 @@ def parse_answer(checklist: Checklist, criterion_id: str, raw: Any, *, note: str
     value = _number(raw, c)
     if c.scoring == "numeric":
         if value < 0:
-            raise AnswerInvalid(f"{c.number} {c.name}: 数值不能为负（收到 {value:g}）")
+            raise AnswerInvalid(N_("%(criterion)s：数值不能为负（收到 %(value)s）"), criterion=_label(c), value=f"{value:g}")
         if c.unit == "%" and value > 100:
-            raise AnswerInvalid(f"{c.number} {c.name}: 百分比须在 0–100 之间（收到 {value:g}）")
+            raise AnswerInvalid(N_("%(criterion)s：百分比须在 0–100 之间（收到 %(value)s）"), criterion=_label(c),
+                                value=f"{value:g}")
         if value > NUMERIC_MAX:
-            raise AnswerInvalid(f"{c.number} {c.name}: 数值过大（收到 {value:g}）")
+            raise AnswerInvalid(N_("%(criterion)s：数值过大（收到 %(value)s）"), criterion=_label(c), value=f"{value:g}")
         return Answer(c.id, value=value, note=note, last_done=last_done)
     low, high = checklist.scale
     if value != int(value) or not low <= value <= high:
-        raise AnswerInvalid(f"{c.number} {c.name}: 评分须是 {low}–{high} 之间的整数（收到 {value:g}）")
+        raise AnswerInvalid(N_("%(criterion)s：评分须是 %(low)s–%(high)s 之间的整数（收到 %(value)s）"), criterion=_label(c),
+                            low=low, high=high, value=f"{value:g}")
     return Answer(c.id, value=float(int(value)), note=note, last_done=last_done)
 
 
@@ -311,7 +330,7 @@ def parse_answers(checklist: Checklist, raw: Mapping[str, Any], *, today: date |
     """Parse many answers at once (keys are criterion ids or numbers); all are checked before any
     is returned, so one bad value rejects the lot."""
     out: dict[str, Answer | None] = {}
-    errors: list[str] = []
+    errors: list[Message] = []
     for key, value in raw.items():
         cid = key
         if key not in checklist.by_id:
@@ -322,7 +341,7 @@ def parse_answers(checklist: Checklist, raw: Mapping[str, Any], *, today: date |
         except AnswerInvalid as exc:
             errors.append(exc.message)
     if errors:
-        raise AnswerInvalid("；".join(errors[:10]) + ("……" if len(errors) > 10 else ""))
+        raise AnswerInvalid(Joined(errors))
     return out
 
 
@@ -392,16 +411,17 @@ def check_adjustment(checklist: Checklist, criterion_id: str, *, points: Any = N
     c = checklist.criterion(criterion_id)
     reason = (reason or "").strip()
     if not reason:
-        raise AnswerInvalid(f"{c.number} {c.name}: 调整评分须写明理由")
+        raise AnswerInvalid(N_("%(criterion)s：调整评分须写明理由"), criterion=_label(c))
     if len(reason) > NOTE_MAX:
-        raise AnswerInvalid(f"{c.number} {c.name}: 理由不能超过 {NOTE_MAX} 字")
+        raise AnswerInvalid(N_("%(criterion)s：理由不能超过 %(max)s 字"), criterion=_label(c), max=NOTE_MAX)
     if c.gate:
         if held in (None, ""):
-            raise AnswerInvalid(f"{c.number} {c.name}: 基本条件须判定为“符合”或“不符合”")
+            raise AnswerInvalid(N_("%(criterion)s：基本条件须判定为“符合”或“不符合”"), criterion=_label(c))
         return c, None, _status(held, c) == MET, reason
     if points in (None, ""):
-        raise AnswerInvalid(f"{c.number} {c.name}: 请填写调整后的分值")
+        raise AnswerInvalid(N_("%(criterion)s：请填写调整后的分值"), criterion=_label(c))
     value = _number(points, c)
     if not 0 <= value <= c.points:
-        raise AnswerInvalid(f"{c.number} {c.name}: 调整后的分值须在 0–{c.points:g} 之间（收到 {value:g}）")
+        raise AnswerInvalid(N_("%(criterion)s：调整后的分值须在 0–%(max)s 之间（收到 %(value)s）"), criterion=_label(c),
+                            max=f"{c.points:g}", value=f"{value:g}")
     return c, round(value, 2), None, reason

@@ -30,32 +30,33 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from assessments.checklist import DEFAULT_STANDARD, Checklist, load_checklist
-from assessments.errors import AnswerInvalid, InvalidState, NotAllowed, NotFound, VersionConflict
-from assessments.scoring import (NOTE_MAX, Adjustment, Answer, Result, check_adjustment, parse_answer,
-                                 score)
+from assessments.errors import N_, AnswerInvalid, InvalidState, Joined, Message, NotAllowed, NotFound, VersionConflict
+from assessments.scoring import NOTE_MAX, Adjustment, Answer, Result, check_adjustment, parse_answer, score
 from kg.access import Access, Viewer
 from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
 
 DRAFT, SUBMITTED, RETURNED, SIGNED_OFF = "draft", "submitted", "returned", "signed_off"
-STATUS_LABELS = {DRAFT: "草稿", SUBMITTED: "已提交待审核", RETURNED: "退回修改", SIGNED_OFF: "审核通过（已签署）"}
+#: Simplified Chinese labels (msgids: pages show them translated).
+STATUS_LABELS = {DRAFT: N_("草稿"), SUBMITTED: N_("已提交待审核"), RETURNED: N_("退回修改"), SIGNED_OFF: N_("已审核签署")}
 EDITABLE = (DRAFT, RETURNED)
 UNFINISHED = (DRAFT, SUBMITTED, RETURNED)
-REVIEW_ACTIONS = {"comment": "评语", "adjust": "调整评分", "return": "退回修改", "sign_off": "签署通过",
-                  "submit": "提交"}
+REVIEW_ACTIONS = {"comment": N_("评语"), "adjust": N_("调整评分"), "return": N_("退回修改"), "sign_off": N_("签署"),
+                  "submit": N_("提交")}
 COMMUNITY_ID_RE = re.compile(r"^community\.[a-z0-9][a-z0-9.-]{0,80}$")
 NAME_MAX = 100
 
 
 def now_iso(now: datetime | None = None) -> str:
     """UTC time as stored: one fixed shape with microseconds, so that text order is time order."""
-    now = now or datetime.now(timezone.utc)
-    return now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _clean(props: dict | None) -> dict:
@@ -73,17 +74,17 @@ def reviewer_areas(store: GraphStore, actor: Actor) -> frozenset[str] | None:
     return Access(store, actor).reviewer_areas()
 
 
-def can_view(store: GraphStore, actor: Actor, assessment: "AssessmentRecord", community: Mapping | None) -> bool:
+def can_view(store: GraphStore, actor: Actor, assessment: AssessmentRecord, community: Mapping | None) -> bool:
     """The access policy's rule for assessments (``kg.access.Access.can_view_assessment``)."""
     return Access(store, actor).can_view_assessment(assessment.community, assessment.status,
                                                     area=(community or {}).get("area"))
 
 
-def can_review(store: GraphStore, actor: Actor, assessment: "AssessmentRecord", community: Mapping | None) -> bool:
+def can_review(store: GraphStore, actor: Actor, assessment: AssessmentRecord, community: Mapping | None) -> bool:
     return Access(store, actor).can_review_assessment(assessment.community, area=(community or {}).get("area"))
 
 
-def can_edit(actor: Actor, assessment: "AssessmentRecord") -> bool:
+def can_edit(actor: Actor, assessment: AssessmentRecord) -> bool:
     return actor.member_of(assessment.community)
 
 
@@ -101,7 +102,7 @@ class AssessmentRecord:
     props: dict = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_props(cls, props: dict) -> "AssessmentRecord":
+    def from_props(cls, props: dict) -> AssessmentRecord:
         props = _clean(props)
         return cls(id=props["id"], community=props.get("community", ""), standard=props.get("standard", ""),
                    status=props.get("status", DRAFT), version=int(props.get("version") or 0), props=props)
@@ -120,6 +121,17 @@ class AssessmentRecord:
     @property
     def created_at(self) -> str:
         return self.props.get("created_at", "")
+
+    @property
+    def modified_at(self) -> str:
+        """When it was last changed (stored UTC text).  Stored as ``modified_at``: the embedded
+        store (kglite) keeps ``updated_at`` for itself and drops it from what is written;
+        ``updated_at`` is read for records written to Neo4j before."""
+        return self.props.get("modified_at") or self.props.get("updated_at") or ""
+
+    @property
+    def modified_by(self) -> str:
+        return self.props.get("updated_by", "")
 
     def as_dict(self) -> dict:
         return dict(self.props)
@@ -155,7 +167,7 @@ class AssessmentView:
 
     def as_dict(self, *, include_evidence: bool = True) -> dict:
         out = {"assessment": self.record.as_dict(),
-               "community": {k: v for k, v in self.community.items()},
+               "community": dict(self.community),
                "standard": {"id": self.checklist.standard_id, "name": self.checklist.name,
                             "total_points": self.checklist.total_points, "pass_mark": self.checklist.pass_mark},
                "result": self.result.as_dict(),
@@ -180,10 +192,10 @@ def _answer_from_props(props: dict) -> tuple[Answer | None, Adjustment | None]:
 def load_view(store: GraphStore, assessment_id: str, checklist: Checklist | None = None) -> AssessmentView:
     """Read one assessment (no permission check: use ``get_assessment`` for users)."""
     if not isinstance(assessment_id, str) or not ID_RE.match(assessment_id):
-        raise NotFound("没有这项自评")
+        raise NotFound(N_("没有这项自评"))
     rows = store.run_read("assessment_get", id=assessment_id)
     if not rows:
-        raise NotFound(f"没有这项自评：{assessment_id}")
+        raise NotFound(N_("没有这项自评：%(id)s"), id=assessment_id)
     row = rows[0]
     record = AssessmentRecord.from_props(row["assessment"])
     if checklist is None or checklist.standard_id != record.standard:
@@ -212,39 +224,52 @@ def get_assessment(store: GraphStore, actor: Actor, assessment_id: str) -> Asses
     try:
         view = load_view(store, assessment_id)
     except NotFound:
-        raise NotAllowed("没有这项自评，或你无权查看") from None
+        raise NotAllowed(N_("没有这项自评，或你无权查看")) from None
     if not can_view(store, actor, view.record, view.community):
-        raise NotAllowed("没有这项自评，或你无权查看")
+        raise NotAllowed(N_("没有这项自评，或你无权查看"))
     return view
 
 
 # --- communities ----------------------------------------------------------------------------------
 
+#: Numbers a community may record: property -> the msgid naming it in messages.
+COMMUNITY_NUMBERS = {"population": N_("常住人口"), "households": N_("户数"),
+                     "first_responder_target": N_("应急第一响应人目标人数")}
+COMMUNITY_NUMBER_MAX = 10_000_000
+
+
 def create_community(store: GraphStore, community_id: str, name: str, *, area: str | None = None,
-                     first_responder_target: int | None = None, households: int | None = None) -> dict:
+                     first_responder_target: int | None = None, households: int | None = None,
+                     population: int | None = None) -> dict:
     """Create or update a community.  ``area`` is the id of the Organization (street/town office)
     whose reviewers review it; ``first_responder_target`` is the number of trained first
-    responders the community aims for (readiness view)."""
+    responders the community aims for (readiness view); ``population`` (residents) and
+    ``households`` let the reports count trained responders per 10,000 residents.  A number
+    left out (None) keeps what is recorded."""
     if not isinstance(community_id, str) or not COMMUNITY_ID_RE.match(community_id):
-        raise AnswerInvalid("社区编号须以 community. 开头，后接小写字母、数字、点或连字符")
+        raise AnswerInvalid(N_("社区编号须以 community. 开头，后接小写字母、数字、点或连字符"))
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name or len(name) > NAME_MAX:
-        raise AnswerInvalid(f"社区名称须为 1–{NAME_MAX} 个字符")
+        raise AnswerInvalid(N_("社区名称须为 1–%(max)s 个字符"), max=NAME_MAX)
     props: dict[str, Any] = {"name": name}
     if area:
         org = store.get_node(area) if isinstance(area, str) and ID_RE.match(area) else None
         if org is None or org["label"] != "Organization":
-            raise AnswerInvalid(f"所属街道/乡镇 {str(area)[:80]!r} 不是图中的机构")
+            raise AnswerInvalid(N_("所属街道/乡镇 %(area)s 不是图中的机构"), area=repr(str(area)[:80]))
         props["area"] = area
-    for key, value in (("first_responder_target", first_responder_target), ("households", households)):
-        if value in (None, ""):
+    numbers = {"first_responder_target": first_responder_target, "households": households, "population": population}
+    for key, value in numbers.items():
+        if value is None or value == "":
             continue
+        what = Message(COMMUNITY_NUMBERS[key])
+        if isinstance(value, bool):
+            raise AnswerInvalid(N_("%(what)s：须为整数"), what=what)
         try:
-            number = int(value)
+            number = int(str(value).strip().replace(",", ""))
         except (TypeError, ValueError):
-            raise AnswerInvalid(f"{key}: 须为整数") from None
-        if not 0 <= number <= 1_000_000:
-            raise AnswerInvalid(f"{key}: 须在 0–1000000 之间")
+            raise AnswerInvalid(N_("%(what)s：须为整数"), what=what) from None
+        if not 0 <= number <= COMMUNITY_NUMBER_MAX:
+            raise AnswerInvalid(N_("%(what)s：须在 0–%(max)s 之间"), what=what, max=COMMUNITY_NUMBER_MAX)
         props[key] = number
     store.upsert_nodes("Community", [{"id": community_id, "properties": props}])
     if area:
@@ -255,7 +280,7 @@ def create_community(store: GraphStore, community_id: str, name: str, *, area: s
 def get_community(store: GraphStore, community_id: str) -> dict:
     node = store.get_node(community_id) if isinstance(community_id, str) and ID_RE.match(community_id) else None
     if node is None or node["label"] != "Community":
-        raise NotFound(f"没有社区 {str(community_id)[:80]}")
+        raise NotFound(N_("没有社区 %(id)s"), id=str(community_id)[:80])
     return dict(node["properties"], id=node["id"])
 
 
@@ -307,7 +332,7 @@ def list_assessments(store: GraphStore, actor: Actor | None = None, *, community
 def review_queue(store: GraphStore, actor: Actor) -> list[AssessmentRecord]:
     """Submitted assessments waiting for ``actor``'s review (their area's communities)."""
     if not (actor.is_reviewer or actor.is_admin):
-        raise NotAllowed("只有审核人员可以查看待审核的自评")
+        raise NotAllowed(N_("只有审核人员可以查看待审核的自评"))
     return [r for r in list_assessments(store, actor, statuses=[SUBMITTED])
             if not actor.member_of(r.community)]
 
@@ -318,23 +343,24 @@ def open_assessment(store: GraphStore, actor: Actor, community_id: str, standard
     while the community has an unfinished assessment against the same standard."""
     community = get_community(store, community_id)
     if not actor.member_of(community_id):
-        raise NotAllowed("只能为本社区开展自评")
+        raise NotAllowed(N_("只能为本社区开展自评"))
     checklist = load_checklist(store, standard_id)
     unfinished = [r for r in list_assessments(store, None, community_id=community_id, statuses=UNFINISHED)
                   if r.standard == standard_id]
     if unfinished:
-        raise InvalidState(f"本社区已有未完成的自评（{unfinished[0].id}，{unfinished[0].status_label}），请继续填写该自评")
+        raise InvalidState(N_("本社区已有未完成的自评（%(id)s，%(status)s），请继续填写该自评"), id=unfinished[0].id,
+                           status=Message(unfinished[0].status_label))
     result = score(checklist, {})
     at = now_iso(now)
     assessment_id = _new_id("assessment")
     props = {"community": community_id, "standard": standard_id, "status": DRAFT, "version": 1,
              "community_name": community.get("name", ""), "standard_name": checklist.name,
-             "created_at": at, "created_by": actor.id, "updated_at": at, "updated_by": actor.id,
+             "created_at": at, "created_by": actor.id, "modified_at": at, "updated_by": actor.id,
              **result.summary()}
     rows = store.run_write("assessment_create", id=assessment_id, community=community_id, standard=standard_id,
                            props=props)
     if not rows:
-        raise NotFound("社区或标准不存在")
+        raise NotFound(N_("社区或标准不存在"))
     return AssessmentRecord.from_props(dict(props, id=assessment_id))
 
 
@@ -344,7 +370,7 @@ def _guarded_update(store: GraphStore, view: AssessmentView, *, expected_version
     expected = _version(expected_version)
     statuses = list(statuses)
     if view.record.version != expected:
-        raise _conflict(view.record)
+        raise _conflict(store, view.record)
     if view.record.status not in statuses:
         raise _wrong_state(view.record)
     rows = store.run_write("assessment_update", id=view.record.id, expected=expected, statuses=statuses,
@@ -353,7 +379,7 @@ def _guarded_update(store: GraphStore, view: AssessmentView, *, expected_version
     if not rows:
         fresh = load_view(store, view.record.id, view.checklist).record
         if fresh.version != expected:
-            raise _conflict(fresh)
+            raise _conflict(store, fresh)
         raise _wrong_state(fresh)
     return int(rows[0]["version"])
 
@@ -362,30 +388,50 @@ def _version(value: Any) -> int:
     try:
         version = int(value)
     except (TypeError, ValueError):
-        raise AnswerInvalid("缺少或无效的版本号，请刷新页面后重试") from None
+        raise AnswerInvalid(N_("缺少或无效的版本号，请刷新页面后重试")) from None
     if version < 1:
-        raise AnswerInvalid("无效的版本号，请刷新页面后重试")
+        raise AnswerInvalid(N_("无效的版本号，请刷新页面后重试"))
     return version
 
 
-def _conflict(record: AssessmentRecord) -> VersionConflict:
-    who = record.get("updated_by") or "其他用户"
-    when = record.get("updated_at") or ""
-    return VersionConflict(f"这项自评已被 {who} 于 {when} 修改（当前为第 {record.version} 版）。"
-                           "为避免覆盖他人的修改，你这次的更改没有保存：请刷新页面，查看最新内容后重新填写。")
+def _conflict(store: GraphStore, record: AssessmentRecord) -> VersionConflict:
+    """Someone saved the assessment after the user loaded it: say who (their display name) and
+    when (UTC here; the web page shows the reader's time zone)."""
+    who = user_names(store, [record.modified_by]).get(record.modified_by, record.modified_by) if record.modified_by else ""
+    when = record.modified_at
+    error = VersionConflict(CONFLICT_MESSAGE, who=who or Message(N_("其他用户")),
+                            when=f"{when[:16].replace('T', ' ')} UTC" if when else "—", version=record.version)
+    error.by, error.at, error.version = who, when, record.version
+    return error
+
+
+#: The conflict message (the web page fills in the time in the reader's time zone).
+CONFLICT_MESSAGE = N_("这项自评已被 %(who)s 于 %(when)s 修改（当前为第 %(version)s 版），你这次的更改没有保存，"
+                      "以免覆盖对方的修改。你填写的内容仍保留在表单中：请对照标出的最新内容，确认后再次保存。")
+
+
+def user_names(store: GraphStore, user_ids: Iterable[str]) -> dict[str, str]:
+    """Display names of users by id (the name, else the user name; unknown ids are left out)."""
+    ids = sorted({u for u in user_ids if isinstance(u, str) and ID_RE.match(u)})
+    out = {}
+    for uid, node in store.get_nodes(ids).items() if ids else ():
+        if node and node.get("label") == "User":
+            props = node["properties"]
+            out[uid] = str(props.get("display_name") or props.get("username") or uid)
+    return out
 
 
 def _wrong_state(record: AssessmentRecord) -> InvalidState:
     if record.status == SIGNED_OFF:
-        return InvalidState("这项自评已审核签署，不能再修改")
+        return InvalidState(N_("这项自评已审核签署，不能再修改"))
     if record.status == SUBMITTED:
-        return InvalidState("这项自评已提交，正在审核，不能修改；如需修改请等待审核人员退回")
-    return InvalidState(f"这项自评当前状态为“{record.status_label}”，不能进行此操作")
+        return InvalidState(N_("这项自评已提交，正在审核，不能修改；如需修改请等待审核人员退回"))
+    return InvalidState(N_("这项自评当前状态为“%(status)s”，不能进行此操作"), status=Message(record.status_label))
 
 
 def _answer_row(record: AssessmentRecord, answer: Answer | None, criterion_id: str, actor: Actor, at: str) -> dict:
     aid = f"{record.id}:{criterion_id}"
-    props = {"id": aid, "assessment": record.id, "criterion": criterion_id, "updated_by": actor.id, "updated_at": at}
+    props = {"id": aid, "assessment": record.id, "criterion": criterion_id, "updated_by": actor.id, "modified_at": at}
     if answer is not None:
         props.update(answer.stored())
     return {"id": aid, "properties": props}
@@ -400,9 +446,9 @@ def save_answers(store: GraphStore, actor: Actor, assessment_id: str, raw_answer
     reviewer's adjustment of that criterion (it was made on the old answer)."""
     view = get_assessment(store, actor, assessment_id)
     if not can_edit(actor, view.record):
-        raise NotAllowed("只有本社区的用户可以填写自评")
+        raise NotAllowed(N_("只有本社区的用户可以填写自评"))
     if not isinstance(raw_answers, Mapping):
-        raise AnswerInvalid("回答格式不正确")
+        raise AnswerInvalid(N_("回答格式不正确"))
     parsed: dict[str, Answer | None] = {}
     errors = []
     for cid, raw in raw_answers.items():
@@ -412,7 +458,7 @@ def save_answers(store: GraphStore, actor: Actor, assessment_id: str, raw_answer
         except AnswerInvalid as exc:
             errors.append(exc.message)
     if errors:
-        raise AnswerInvalid("；".join(errors[:10]) + ("……" if len(errors) > 10 else ""))
+        raise AnswerInvalid(Joined(errors))
     at = now_iso(now)
     changed = {cid: a for cid, a in parsed.items() if a != view.answers.get(cid)}
     if not changed:
@@ -427,7 +473,7 @@ def save_answers(store: GraphStore, actor: Actor, assessment_id: str, raw_answer
         adjustments.pop(cid, None)
     result = score(view.checklist, answers, adjustments)
     rows = [_answer_row(view.record, a, cid, actor, at) for cid, a in changed.items()]
-    props = {"updated_at": at, "updated_by": actor.id, **result.summary()}
+    props = {"modified_at": at, "updated_by": actor.id, **result.summary()}
     _guarded_update(store, view, expected_version=expected_version, statuses=EDITABLE, props=props, answers=rows)
     return load_view(store, assessment_id, view.checklist)
 
@@ -437,17 +483,18 @@ def submit(store: GraphStore, actor: Actor, assessment_id: str, *, expected_vers
     """Submit for review: every criterion must be answered."""
     view = get_assessment(store, actor, assessment_id)
     if not can_edit(actor, view.record):
-        raise NotAllowed("只有本社区的用户可以提交自评")
+        raise NotAllowed(N_("只有本社区的用户可以提交自评"))
     if view.record.status not in EDITABLE:
         raise _wrong_state(view.record)
     missing = [view.checklist.by_id[cid].number for cid in view.result.unanswered]
     if missing:
-        raise AnswerInvalid(f"还有 {len(missing)} 项未作答（{', '.join(missing[:12])}{'……' if len(missing) > 12 else ''}），全部作答后才能提交")
+        raise AnswerInvalid(N_("还有 %(n)s 项未作答（%(numbers)s），全部作答后才能提交"), n=len(missing),
+                            numbers=", ".join(missing[:12]) + ("……" if len(missing) > 12 else ""))
     at = now_iso(now)
     review = {"id": _new_id("review"), "properties": {
         "assessment": assessment_id, "reviewer": actor.id, "action": "submit", "at": at,
         "total": view.result.total}}
-    props = {"status": SUBMITTED, "submitted_at": at, "submitted_by": actor.id, "updated_at": at,
+    props = {"status": SUBMITTED, "submitted_at": at, "submitted_by": actor.id, "modified_at": at,
              "updated_by": actor.id, **view.result.summary()}
     _guarded_update(store, view, expected_version=expected_version, statuses=EDITABLE, props=props, reviews=[review])
     return load_view(store, assessment_id, view.checklist)
@@ -458,16 +505,17 @@ def submit(store: GraphStore, actor: Actor, assessment_id: str, *, expected_vers
 def _reviewable(store: GraphStore, actor: Actor, assessment_id: str) -> AssessmentView:
     view = get_assessment(store, actor, assessment_id)
     if not can_review(store, actor, view.record, view.community):
-        raise NotAllowed("你无权审核这项自评")
+        raise NotAllowed(N_("你无权审核这项自评"))
     return view
 
 
 def _text(value: Any, what: str, *, required: bool = True, limit: int = NOTE_MAX) -> str:
+    """``what``: a msgid naming the field (评语, 签署意见, 退回理由)."""
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
-        raise AnswerInvalid(f"请填写{what}")
+        raise AnswerInvalid(N_("请填写%(what)s"), what=Message(what))
     if len(text) > limit:
-        raise AnswerInvalid(f"{what}不能超过 {limit} 字")
+        raise AnswerInvalid(N_("%(what)s不能超过 %(max)s 字"), what=Message(what), max=limit)
     return text
 
 
@@ -475,12 +523,12 @@ def add_comment(store: GraphStore, actor: Actor, assessment_id: str, text: str, 
                 now: datetime | None = None) -> dict:
     """A reviewer's comment (on the whole assessment or one criterion); the community sees it."""
     view = _reviewable(store, actor, assessment_id)
-    text = _text(text, "评语")
+    text = _text(text, N_("评语"))
     props = {"assessment": assessment_id, "reviewer": actor.id, "action": "comment", "text": text, "at": now_iso(now)}
     if criterion_id:
         props["criterion"] = view.checklist.criterion(criterion_id).id
     if view.record.status != SUBMITTED:
-        raise _wrong_state(view.record) if view.record.status == SIGNED_OFF else InvalidState("只能对已提交的自评写评语")
+        raise _wrong_state(view.record) if view.record.status == SIGNED_OFF else InvalidState(N_("只能对已提交的自评写评语"))
     review_id = _new_id("review")
     rows = store.run_write("assessment_add_review", assessment=assessment_id, id=review_id, props=props,
                            statuses=[SUBMITTED])
@@ -498,7 +546,7 @@ def adjust_score(store: GraphStore, actor: Actor, assessment_id: str, criterion_
     c, new_points, new_held, reason = check_adjustment(view.checklist, criterion_id, points=points, held=held,
                                                        reason=reason)
     if view.record.status != SUBMITTED:
-        raise _wrong_state(view.record) if view.record.status == SIGNED_OFF else InvalidState("只能调整已提交的自评的评分")
+        raise _wrong_state(view.record) if view.record.status == SIGNED_OFF else InvalidState(N_("只能调整已提交的自评的评分"))
     at = now_iso(now)
     before = view.result.by_id[c.id]
     adjustments = dict(view.adjustments)
@@ -517,7 +565,7 @@ def adjust_score(store: GraphStore, actor: Actor, assessment_id: str, criterion_
         "assessment": assessment_id, "reviewer": actor.id, "action": "adjust", "criterion": c.id, "text": reason,
         "at": at, **({"original_points": before.points, "adjusted_points": new_points} if new_points is not None
                      else {"original_held": bool(before.held), "adjusted_held": new_held})}}
-    props = {"updated_at": at, "updated_by": actor.id, **result.summary()}
+    props = {"modified_at": at, "updated_by": actor.id, **result.summary()}
     _guarded_update(store, view, expected_version=expected_version, statuses=[SUBMITTED], props=props,
                     answers=[{"id": answer_props["id"], "properties": answer_props}], reviews=[review])
     return load_view(store, assessment_id, view.checklist)
@@ -527,12 +575,12 @@ def sign_off(store: GraphStore, actor: Actor, assessment_id: str, *, expected_ve
              now: datetime | None = None) -> AssessmentView:
     """Sign off a submitted assessment: final, nothing can change afterwards."""
     view = _reviewable(store, actor, assessment_id)
-    comment = _text(comment, "签署意见", required=False)
+    comment = _text(comment, N_("签署意见"), required=False)
     at = now_iso(now)
     review = {"id": _new_id("review"), "properties": {
         "assessment": assessment_id, "reviewer": actor.id, "action": "sign_off", "text": comment, "at": at,
         "total": view.result.total, "qualified": bool(view.result.qualified)}}
-    props = {"status": SIGNED_OFF, "signed_off_at": at, "signed_off_by": actor.id, "updated_at": at,
+    props = {"status": SIGNED_OFF, "signed_off_at": at, "signed_off_by": actor.id, "modified_at": at,
              "updated_by": actor.id, **view.result.summary()}
     _guarded_update(store, view, expected_version=expected_version, statuses=[SUBMITTED], props=props, reviews=[review])
     return load_view(store, assessment_id, view.checklist)
@@ -542,11 +590,11 @@ def return_for_revision(store: GraphStore, actor: Actor, assessment_id: str, *, 
                         now: datetime | None = None) -> AssessmentView:
     """Send a submitted assessment back to the community with a comment saying what to revise."""
     view = _reviewable(store, actor, assessment_id)
-    comment = _text(comment, "退回理由")
+    comment = _text(comment, N_("退回理由"))
     at = now_iso(now)
     review = {"id": _new_id("review"), "properties": {
         "assessment": assessment_id, "reviewer": actor.id, "action": "return", "text": comment, "at": at}}
-    props = {"status": RETURNED, "updated_at": at, "updated_by": actor.id}
+    props = {"status": RETURNED, "modified_at": at, "updated_by": actor.id}
     _guarded_update(store, view, expected_version=expected_version, statuses=[SUBMITTED], props=props, reviews=[review])
     return load_view(store, assessment_id, view.checklist)
 
@@ -560,8 +608,31 @@ def history(store: GraphStore, actor: Actor | None, community_id: str, *, standa
 
 
 __all__ = [
-    "Actor", "AssessmentRecord", "AssessmentView", "DRAFT", "SUBMITTED", "RETURNED", "SIGNED_OFF", "STATUS_LABELS",
-    "create_community", "get_community", "list_communities", "open_assessment", "get_assessment", "load_view",
-    "list_assessments", "review_queue", "save_answers", "submit", "add_comment", "adjust_score", "sign_off",
-    "return_for_revision", "history", "can_view", "can_review", "can_edit", "reviewer_areas",
+    "DRAFT",
+    "RETURNED",
+    "SIGNED_OFF",
+    "STATUS_LABELS",
+    "SUBMITTED",
+    "Actor",
+    "AssessmentRecord",
+    "AssessmentView",
+    "add_comment",
+    "adjust_score",
+    "can_edit",
+    "can_review",
+    "can_view",
+    "create_community",
+    "get_assessment",
+    "get_community",
+    "history",
+    "list_assessments",
+    "list_communities",
+    "load_view",
+    "open_assessment",
+    "return_for_revision",
+    "review_queue",
+    "reviewer_areas",
+    "save_answers",
+    "sign_off",
+    "submit",
 ]

@@ -9,7 +9,11 @@ Item analysis (submitted quiz attempts only; practice rounds are left out):
   three attempts);
 * a question is flagged when most people miss it (``p < 0.5``) or when it discriminates the
   wrong way (``d < 0``), once at least ``min_answers`` attempts have seen it: both usually mean
-  an unclear stem, a wrong key or an ambiguous distractor.
+  an unclear stem, a wrong key or an ambiguous distractor;
+* questions an attempt lists in ``analytics_excluded`` are left out of it (the attempts are
+  ranked on their other questions): ``exclude_from_analysis`` marks them, for answers that say
+  nothing about the item -- multiple-select items answered before the browser could submit them
+  (every box carried ``required``, so a trainee had to tick all of them or leave the item).
 
 Coverage: trained responders are users holding a current (valid or expiring, not superseded)
 certificate for a core course.  They are counted per organization and per community; where a
@@ -69,7 +73,14 @@ def item_analysis(store: GraphStore, *, quiz: str | None = None, min_answers: in
     flagged ones first, then the hardest."""
     by_quiz: dict[str, list[tuple[float, list[str], set[str]]]] = defaultdict(list)
     for row in store.run_read("training_submitted_attempts", quiz=quiz):
-        by_quiz[row["quiz"]].append((float(row["score"] or 0.0), list(row["questions"] or []), set(row["right"] or [])))
+        excluded = set(row.get("excluded") or [])
+        questions = [q for q in row["questions"] or [] if q not in excluded]
+        right = set(row["right"] or []) - excluded
+        if not excluded:
+            score = float(row["score"] or 0.0)
+        else:  # ranked on the questions that count
+            score = len(right) / len(questions) if questions else 0.0
+        by_quiz[row["quiz"]].append((score, questions, right))
     stats: dict[str, ItemStats] = {}
     for quiz_id, attempts in by_quiz.items():
         attempts.sort(key=lambda a: a[0])
@@ -164,3 +175,49 @@ def trained_counts(store: GraphStore, *, now: datetime, course_kinds: tuple[str,
     orgs.sort(key=lambda r: (-r.trained, r.id))
     coms.sort(key=lambda r: (r.meets_target is not False, -(r.gap or 0), r.id))
     return {"organizations": orgs, "communities": coms, "total": [CoverageRow("all", Message(N_("合计")), len(holders))]}
+
+
+# --- leaving answers out of item analysis ---------------------------------------------------------
+
+@dataclass
+class Exclusion:
+    """What ``exclude_from_analysis`` changed (or would change)."""
+
+    attempts: int = 0           # attempts given (or losing) excluded questions
+    answers: int = 0            # (attempt, question) pairs newly left out (or brought back)
+    questions: set[str] = field(default_factory=set)
+
+
+def exclude_from_analysis(store: GraphStore, *, kind: str, before: datetime, reason: str, now: datetime,
+                          restore: bool = False, dry_run: bool = False) -> Exclusion:
+    """Leave the questions of ``kind`` (single, multiple, true_false, scenario) out of item
+    analysis in every submitted quiz attempt started before ``before``; ``restore`` brings back
+    what an earlier call left out.  Non-destructive: the attempts' answers, scores, results and
+    certificates are not touched -- only the ``analytics_excluded`` list on each attempt, with
+    ``analytics_excluded_reason`` and ``analytics_excluded_at``.  Running it twice changes nothing
+    the second time."""
+    from curricula.bank import load_questions
+    from curricula.clock import iso
+
+    rows = store.run_read("training_quiz_attempts_before", before=iso(before))
+    ids = sorted({q for r in rows for q in r["questions"] or []})
+    questions = load_questions(store, ids) if ids else {}
+    of_kind = {q for q, question in questions.items() if question.kind == kind}
+    result, updates = Exclusion(), []
+    for r in rows:
+        current = list(r["excluded"] or [])
+        shown = [q for q in r["questions"] or [] if q in of_kind]
+        if restore:
+            new = [q for q in current if q not in of_kind]
+            changed = [q for q in current if q in of_kind]
+        else:
+            new = current + [q for q in shown if q not in current]
+            changed = [q for q in shown if q not in current]
+        if changed:
+            result.attempts += 1
+            result.answers += len(changed)
+            result.questions.update(changed)
+            updates.append({"id": r["id"], "excluded": new})
+    if updates and not dry_run:
+        store.run_write("training_set_analytics_excluded", rows=updates, reason=reason, now=iso(now))
+    return result

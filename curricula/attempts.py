@@ -70,7 +70,7 @@ class Attempt:
 
     @property
     def percent(self) -> int | None:
-        return None if self.score is None else int(round(self.score * 100))
+        return None if self.score is None else round(self.score * 100)
 
     def order_of(self, question: str) -> str:
         return self.orders[self.questions.index(question)]
@@ -80,7 +80,7 @@ class Attempt:
         return None if self.deadline is None else max(0.0, (self.deadline - now).total_seconds())
 
     @classmethod
-    def from_properties(cls, attempt: str, p: dict) -> "Attempt":
+    def from_properties(cls, attempt: str, p: dict) -> Attempt:
         def when(key):
             return parse(p[key]) if p.get(key) else None
 
@@ -102,7 +102,7 @@ class RecordedAnswer:
     answered_at: datetime
 
     @classmethod
-    def from_properties(cls, p: dict) -> "RecordedAnswer":
+    def from_properties(cls, p: dict) -> RecordedAnswer:
         return cls(p["question"], [int(c) for c in p.get("chosen") or []], bool(p.get("correct")),
                    parse(p["answered_at"]))
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from curricula.errors import N_, NotFound
 from curricula.scoring import DEFAULT_PASS_MARK, FEMA_FLOOR, Key, encode_order
@@ -63,7 +63,7 @@ class QuizDef:
 
     @classmethod
     def from_properties(cls, quiz_id: str, p: Mapping, target: str | None = None,
-                        target_label: str | None = None) -> "QuizDef":
+                        target_label: str | None = None) -> QuizDef:
         return cls(id=quiz_id, name=p.get("name", quiz_id), kind=p.get("kind", "final"),
                    pass_mark=float(p.get("pass_mark") or DEFAULT_PASS_MARK),
                    questions_per_objective=int(p.get("questions_per_objective") or 1),
@@ -129,7 +129,7 @@ class Question:
         return Key(self.id, frozenset(self.answer), len(self.options))
 
     @classmethod
-    def from_node(cls, node: dict) -> "Question":
+    def from_node(cls, node: dict) -> Question:
         p = node["properties"]
         return cls(id=node["id"], name=p["name"], kind=p["kind"], options=list(p["options"]),
                    answer=[int(a) for a in p["answer"]], explanation=p.get("explanation", ""),
@@ -150,7 +150,7 @@ def load_quiz(store: GraphStore, quiz_id: str) -> QuizDef:
     if not rows or rows[0]["quiz"] is None:
         raise NotFound(N_("没有测验 %(quiz)s"), params={"quiz": quiz_id})
     row = rows[0]
-    targets = [(t, _clean_labels(l)) for t, l in zip(row["targets"], row["target_labels"]) if t]
+    targets = [(t, _clean_labels(labels)) for t, labels in zip(row["targets"], row["target_labels"]) if t]
     target, label = targets[0] if targets else (None, None)
     return QuizDef.from_properties(quiz_id, row["quiz"], target, label)
 
@@ -212,10 +212,10 @@ def question_links(store: GraphStore, ids: Iterable[str]) -> dict[str, list[dict
     """Per question: the graph nodes it tests, is based on, and the objectives it assesses."""
     out: dict[str, list[dict]] = defaultdict(list)
     for row in store.run_read("training_question_links", questions=list(ids)):
-        label = next((l for l in row["labels"] if l != "Node"), None)
+        label = next((x for x in row["labels"] if x != "Node"), None)
         out[row["question"]].append({"rel": row["rel"], "id": row["id"], "label": label, "name": row["name"]})
     for links in out.values():
-        links.sort(key=lambda l: (l["rel"] != "TESTS", l["rel"], l["id"]))
+        links.sort(key=lambda link: (link["rel"] != "TESTS", link["rel"], link["id"]))
     return dict(out)
 
 
@@ -274,7 +274,7 @@ class Catalog:
     citations: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
 
     @classmethod
-    def from_content(cls, content) -> "Catalog":
+    def from_content(cls, content) -> Catalog:
         cat = cls()
         for n in content.nodes:
             if n.label in TRAINING_LABELS:
@@ -287,7 +287,7 @@ class Catalog:
         return cat
 
     @classmethod
-    def from_store(cls, store: GraphStore) -> "Catalog":
+    def from_store(cls, store: GraphStore) -> Catalog:
         cat = cls()
         for label in TRAINING_LABELS:
             skip = 0
@@ -308,7 +308,7 @@ class Catalog:
         return cat
 
     def of(self, label: str) -> list[str]:
-        return sorted(i for i, (l, _) in self.nodes.items() if l == label)
+        return sorted(i for i, (kind, _) in self.nodes.items() if kind == label)
 
     def props(self, node_id: str) -> dict:
         return self.nodes[node_id][1]
@@ -411,7 +411,7 @@ def item_rule_violations(question_id: str, props: Mapping, citations: list[tuple
     return out
 
 
-def bank_figures(bank_id: str, questions: Iterable[str], cat: "Catalog") -> dict:
+def bank_figures(bank_id: str, questions: Iterable[str], cat: Catalog) -> dict:
     """Item-writing figures of one bank: key-longest share, option-length ratios, negative stems."""
     single = key_longest = over_ratio = excused = negative = 0
     ratios: list[float] = []

@@ -55,6 +55,8 @@ class Certificate:
     renews: str | None = None
     superseded_by: str | None = None
     attempt: str | None = None
+    issuer: str | None = None      # the issuing organization when it was issued (CEM_CERTIFICATE_ISSUER)
+    signatory: str | None = None   # who signed it (CEM_CERTIFICATE_SIGNATORY)
 
     def status(self, now: datetime) -> str:
         if self.superseded_by:
@@ -69,11 +71,25 @@ class Certificate:
         return (self.expires_at - now).days
 
     @classmethod
-    def from_properties(cls, cert: str, p: dict) -> "Certificate":
+    def from_properties(cls, cert: str, p: dict) -> Certificate:
         return cls(id=cert, code=p["code"], user=p["user"], course=p["course"], issued_at=parse(p["issued_at"]),
                    expires_at=parse(p["expires_at"]), years=int(p.get("years") or DEFAULT_CERTIFICATE_YEARS),
                    via=p.get("via", "final"), renews=p.get("renews"), superseded_by=p.get("superseded_by"),
-                   attempt=p.get("attempt"))
+                   attempt=p.get("attempt"), issuer=p.get("issuer") or None, signatory=p.get("signatory") or None)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues certificates: the organization and the signatory (name and title), written on
+    each certificate when it is issued (so a later change of the settings does not rewrite it)."""
+
+    organization: str = ""
+    signatory: str = ""
+
+    @classmethod
+    def of(cls, settings) -> Issuer:
+        """From the platform settings (``CEM_CERTIFICATE_ISSUER``, ``CEM_CERTIFICATE_SIGNATORY``)."""
+        return cls(settings.certificate_issuer or "", settings.certificate_signatory or "")
 
 
 @dataclass(frozen=True)
@@ -161,8 +177,8 @@ def required_skills(course: CourseDef) -> list[str]:
 
 
 def record_signoff(store: GraphStore, *, user: str, course: str, skill: str, assessor: str, result: str,
-                   now: datetime, assessed_at: datetime | None = None, note: str | None = None
-                   ) -> tuple[Signoff, Certificate | None]:
+                   now: datetime, assessed_at: datetime | None = None, note: str | None = None,
+                   issuer: Issuer | None = None) -> tuple[Signoff, Certificate | None]:
     """Record an instructor's assessment of a trainee's practical skill (who assessed, when, the
     result), then issue the certificate if the trainee has now met every condition."""
     from curricula.progress import require_enrolment, require_user
@@ -195,7 +211,7 @@ def record_signoff(store: GraphStore, *, user: str, course: str, skill: str, ass
         raise NotFound(N_("学员、课程或考核人不存在"))
     signoff = Signoff(signoff_id, user, course, skill, assessor, assessed_at, now, result, props.get("note"),
                       examiner.display_name)
-    cert = issue_if_eligible(store, user, course_def, now=now) if result == "pass" else None
+    cert = issue_if_eligible(store, user, course_def, now=now, issuer=issuer) if result == "pass" else None
     return signoff, cert
 
 
@@ -239,7 +255,7 @@ def eligibility(store: GraphStore, user: str, course: CourseDef, *, now: datetim
 
 
 def _issue(store: GraphStore, user: str, course: CourseDef, *, now: datetime, via: str,
-           attempt: str | None, renews: Certificate | None) -> Certificate:
+           attempt: str | None, renews: Certificate | None, issuer: Issuer | None = None) -> Certificate:
     existing = [c for c in user_certificates(store, user) if c.course == course.id]
     number = len(existing) + 1
     cert_id = f"cert.{digest(user, course.id)}.{number}"
@@ -250,6 +266,8 @@ def _issue(store: GraphStore, user: str, course: CourseDef, *, now: datetime, vi
         props["attempt"] = attempt
     if renews:
         props["renews"] = renews.id
+    if issuer is not None:
+        props.update({k: v for k, v in (("issuer", issuer.organization), ("signatory", issuer.signatory)) if v})
     rows = store.run_write("training_issue_certificate", id=cert_id, user=user, course=course.id, props=props,
                            request=uuid.uuid4().hex, renews=renews.id if renews else None, now=iso(now))
     if not rows:
@@ -257,14 +275,16 @@ def _issue(store: GraphStore, user: str, course: CourseDef, *, now: datetime, vi
     return Certificate.from_properties(cert_id, rows[0]["properties"])
 
 
-def issue_if_eligible(store: GraphStore, user: str, course: str | CourseDef, *, now: datetime) -> Certificate | None:
+def issue_if_eligible(store: GraphStore, user: str, course: str | CourseDef, *, now: datetime,
+                      issuer: Issuer | None = None) -> Certificate | None:
     """Issue the course certificate when the final exam is passed and every practical skill
     signed off; returns the new certificate, or None (not eligible, or already certified)."""
     course_def = course if isinstance(course, CourseDef) else load_course(store, course)
     state = eligibility(store, user, course_def, now=now)
     if not state.eligible:
         return None
-    return _issue(store, user, course_def, now=now, via="final", attempt=state.final_passed.id, renews=None)
+    return _issue(store, user, course_def, now=now, via="final", attempt=state.final_passed.id, renews=None,
+                  issuer=issuer)
 
 
 def renewable(store: GraphStore, user: str, course: CourseDef, *, now: datetime) -> Certificate | None:
@@ -274,7 +294,8 @@ def renewable(store: GraphStore, user: str, course: CourseDef, *, now: datetime)
     return latest if latest and latest.status(now) in ("expiring", "expired") else None
 
 
-def renew(store: GraphStore, user: str, course: str | CourseDef, attempt: Attempt, *, now: datetime) -> Certificate:
+def renew(store: GraphStore, user: str, course: str | CourseDef, attempt: Attempt, *, now: datetime,
+          issuer: Issuer | None = None) -> Certificate:
     """Renew the trainee's certificate after a passed refresher quiz."""
     course_def = course if isinstance(course, CourseDef) else load_course(store, course)
     if not attempt.passed or course_def.refresher is None or attempt.quiz != course_def.refresher.id:
@@ -282,12 +303,26 @@ def renew(store: GraphStore, user: str, course: str | CourseDef, attempt: Attemp
     old = renewable(store, user, course_def, now=now)
     if old is None:
         raise NotAllowed(N_("没有需要续期的证书"))
-    return _issue(store, user, course_def, now=now, via="refresher", attempt=attempt.id, renews=old)
+    return _issue(store, user, course_def, now=now, via="refresher", attempt=attempt.id, renews=old, issuer=issuer)
 
 
 def expiring(store: GraphStore, *, now: datetime, days: int) -> list[dict]:
-    """Current certificates that expire within ``days`` days from now."""
+    """Current certificates that expire within ``days`` days from now, the ``days``-th day
+    included (as the trainee's reminder counts: ``refreshers.reminders``)."""
     rows = store.run_read("training_certificates_expiring", **{"from": iso(now), "to": iso(now + timedelta(days=days))})
+    return _report_rows(rows, now)
+
+
+def expired_unrenewed(store: GraphStore, *, now: datetime) -> list[dict]:
+    """Certificates that have expired and were never renewed, longest expired first: they stay
+    on the staff report (with how long ago they expired) until the holder renews."""
+    rows = _report_rows(store.run_read("training_certificates_expired", now=iso(now)), now)
+    for r in rows:
+        r["days_ago"] = max(0, (now - r["certificate"].expires_at).days)
+    return rows
+
+
+def _report_rows(rows: list[dict], now: datetime) -> list[dict]:
     out = []
     for r in rows:
         cert = Certificate.from_properties(r["id"], r["properties"])
@@ -296,3 +331,74 @@ def expiring(store: GraphStore, *, now: datetime, days: int) -> list[dict]:
                     "course_name": r["course_name"] or cert.course, "days_left": cert.days_left(now),
                     "status": cert.status(now)})
     return out
+
+
+# --- who is waiting for a practical-skill sign-off -------------------------------------------
+
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A trainee waiting for an instructor to sign off practical skills of a course."""
+
+    user: str
+    username: str
+    name: str
+    organization: str | None
+    community: str | None
+    enrolled_at: datetime | None
+    final_passed_at: datetime | None   # the final exam passed since their last certificate
+    missing: tuple[str, ...]           # required skills without a passing sign-off yet
+    signed: tuple[tuple[str, datetime], ...]  # (skill, when) of passing sign-offs that count
+
+    @property
+    def ready(self) -> bool:
+        """Only the sign-off stands between them and the certificate."""
+        return self.final_passed_at is not None
+
+
+def signoff_queue(store: GraphStore, course: str | CourseDef, *, now: datetime, query: str = "",
+                  limit: int = QUEUE_LIMIT) -> list[Waiting]:
+    """The trainees of a course waiting for a practical-skill sign-off: enrolled, active, holding
+    no current certificate of the course, with a required skill not yet signed off as passed
+    (since their last certificate).  Those who have passed the final exam come first (the
+    sign-off is all that is left), then by enrolment date.  ``query`` keeps those whose name or
+    user name contains it (case-insensitive)."""
+    course_def = course if isinstance(course, CourseDef) else load_course(store, course)
+    required = required_skills(course_def)
+    wanted = (query or "").strip().casefold()
+    out = []
+    for r in store.run_read("training_signoff_queue", course=course_def.id,
+                            final=course_def.final.id if course_def.final else None):
+        if r["active"] is False:
+            continue
+        name = r["display_name"] or r["username"] or r["user"]
+        if wanted and wanted not in name.casefold() and wanted not in (r["username"] or "").casefold():
+            continue
+        certs = sorted((Certificate.from_properties(p.get("id", ""), p) for p in r["certificates"] if p),
+                       key=lambda c: c.issued_at, reverse=True)
+        latest = certs[0] if certs else None
+        if latest is not None and latest.status(now) in ("valid", "expiring"):
+            continue
+        since = latest.issued_at if latest else None
+        passed = [parse(t) for t in r["final_passed"] if t]
+        passed = [t for t in passed if since is None or t > since]
+        signed: dict[str, datetime] = {}
+        for p in sorted((p for p in r["signoffs"] if p), key=lambda p: p.get("recorded_at") or p["assessed_at"]):
+            recorded = parse(p.get("recorded_at") or p["assessed_at"])
+            if since is not None and recorded <= since:
+                continue
+            if p.get("result") == "pass":
+                signed[p["skill"]] = parse(p["assessed_at"])
+            else:
+                signed.pop(p["skill"], None)  # a later fail undoes an earlier pass
+        missing = tuple(s for s in required if s not in signed)
+        if not missing:
+            continue
+        enrolled = r["enrolment"].get("enrolled_at") if r["enrolment"] else None
+        out.append(Waiting(r["user"], r["username"] or "", name, r["organization"], r["community"],
+                           parse(enrolled) if enrolled else None, max(passed) if passed else None, missing,
+                           tuple((s, signed[s]) for s in required if s in signed)))
+    out.sort(key=lambda w: (not w.ready, w.enrolled_at or now, w.name, w.user))
+    return out[:limit]

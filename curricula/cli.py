@@ -1,5 +1,5 @@
-"""Training commands for ``cem``: ``cem course list``, ``cem course check``,
-``cem certificates expiring --days N``."""
+"""Training commands for ``cem``: ``cem course list``, ``cem course check``, ``cem course
+analytics-reset``, ``cem certificates expiring --days N``."""
 
 from __future__ import annotations
 
@@ -143,6 +143,65 @@ def _print_bank_figures(banks: list[dict]) -> None:
                    f"{sum(b['negative_stems'] for b in banks):>16}")
 
 
+KINDS = ("single", "multiple", "true_false", "scenario")
+
+
+def _moment(text: str):
+    """A date (the start of that day in CEM_TIMEZONE) or an ISO time (no zone: CEM_TIMEZONE)."""
+    from datetime import datetime
+
+    from kg.settings import get_settings
+
+    zone = get_settings().zone
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"--before: {text!r} is not a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM)")
+    return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+@course_group.command(name="analytics-reset")
+@store_option
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="Question kind whose answers are left out.")
+@click.option("--before", "before", required=True,
+              help="Attempts started before this date (YYYY-MM-DD, the start of the day in CEM_TIMEZONE) or time.")
+@click.option("--reason", default="", help="Why (kept on each attempt and in the audit log).")
+@click.option("--restore", is_flag=True, help="Bring back what an earlier reset left out.")
+@click.option("--dry-run", is_flag=True, help="Count what would change; change nothing.")
+def course_analytics_reset(location: str | None, kind: str, before: str, reason: str, restore: bool,
+                           dry_run: bool) -> None:
+    """Leave answers that say nothing about an item out of item analysis: every question of KIND
+    in submitted quiz attempts started before --before.  Use it for the multiple-select items
+    answered before the browser fix (every checkbox was required, so a trainee had to tick them
+    all): `cem course analytics-reset --kind multiple --before <the day the fix was deployed>`.
+    Non-destructive and audited: answers, scores, results and certificates stay as they are; each
+    attempt records what is left out, why and when; --restore brings them back."""
+    from curricula.analytics import exclude_from_analysis
+    from curricula.clock import SystemClock
+
+    when = _moment(before)
+    reason = reason.strip()[:300] or f"{kind} items answered before {before}"
+    with _opened(location) as store:
+        done = exclude_from_analysis(store, kind=kind, before=when, reason=reason, now=SystemClock().now(),
+                                     restore=restore, dry_run=dry_run)
+        if not dry_run and done.answers:
+            from kg.audit import record_event
+
+            record_event(store, "cli", "training.analytics_restore" if restore else "training.analytics_reset",
+                         kind, f"before={when.isoformat()} attempts={done.attempts} answers={done.answers} "
+                         f"questions={len(done.questions)} reason={reason}", remote="cli")
+    verb = ("would bring back" if restore else "would leave out") if dry_run else \
+        ("brought back" if restore else "left out")
+    click.echo(f"{verb} {done.answers} {_plural(done.answers, 'answer', 'answers')} to "
+               f"{len(done.questions)} {kind} {_plural(len(done.questions), 'question', 'questions')} in "
+               f"{done.attempts} {_plural(done.attempts, 'attempt', 'attempts')} started before {when.isoformat()}"
+               f"{'' if dry_run else ' (scores, results and certificates unchanged)'}")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
 @click.group(name="certificates")
 def certificates_group() -> None:
     """Training certificates."""
@@ -169,13 +228,14 @@ def certificates_expiring(location: str | None, days: int, as_json: bool) -> Non
                               ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(f"no certificates expire within {days} days")
+        click.echo(f"no certificates expire within {days} {_plural(days, 'day', 'days')}")
         return
     for r in rows:
         cert = r["certificate"]
-        click.echo(f"{cert.expires_at:%Y-%m-%d}  {r['days_left']:>4} days  {cert.code}  {r['holder']} "
+        click.echo(f"{cert.expires_at:%Y-%m-%d}  {r['days_left']:>4} {_plural(r['days_left'], 'day ', 'days')}  {cert.code}  {r['holder']} "
                    f"({r['username'] or cert.user})  {r['course_name']}")
-    click.echo(f"{len(rows)} certificates expire within {days} days")
+    click.echo(f"{len(rows)} {_plural(len(rows), 'certificate expires', 'certificates expire')} within "
+               f"{days} {_plural(days, 'day', 'days')}")
 
 
 commands = [course_group, certificates_group]

@@ -9,14 +9,14 @@ string order is time order in both stores.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FixedClock:
@@ -26,7 +26,7 @@ class FixedClock:
         self._lock = threading.Lock()
         if isinstance(start, str):
             start = parse(start)
-        self._now = aware(start or datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc))
+        self._now = aware(start or datetime(2025, 3, 1, 8, 0, tzinfo=UTC))
 
     def now(self) -> datetime:
         with self._lock:
@@ -45,8 +45,8 @@ class FixedClock:
 def aware(dt: datetime) -> datetime:
     """A datetime in UTC; naive datetimes are taken as UTC."""
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        return dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def iso(dt: datetime) -> str:

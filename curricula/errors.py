@@ -7,11 +7,63 @@ language (``kg.errors.DomainError``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 
-from kg.errors import N_, DomainError, Message
+from kg.errors import N_, DomainError, Message, translate
 
-__all__ = ["N_", "Message", "TrainingError", "NotFound", "NotAllowed", "Locked", "AttemptLimitReached", "CoolingDown",
-           "TimeLimitExceeded", "QuestionNotInAttempt", "InvalidAnswer", "AttemptClosed", "NothingToPractise"]
+__all__ = [
+    "N_",
+    "AttemptClosed",
+    "AttemptLimitReached",
+    "CoolingDown",
+    "InvalidAnswer",
+    "Locked",
+    "Message",
+    "Moment",
+    "NotAllowed",
+    "NotFound",
+    "NothingToPractise",
+    "QuestionNotInAttempt",
+    "TimeLimitExceeded",
+    "TrainingError",
+    "localised",
+]
+
+
+class Moment(str):
+    """A time in a message.  As text it is UTC (``2025-03-01 08:00 UTC``, what the command line
+    prints); on a page it is shown in the app's time zone (``CEM_TIMEZONE``, see ``localised``)."""
+
+    when: datetime
+
+    def __new__(cls, when: datetime) -> Moment:
+        self = super().__new__(cls, f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
+        self.when = when
+        return self
+
+    def in_zone(self, zone: tzinfo) -> str:
+        return f"{self.when.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _display_zone() -> tzinfo | None:
+    """The time zone of the app serving the current request (its ``CEM_TIMEZONE``), if any."""
+    try:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            return current_app.extensions["cem_settings"].zone
+    except (ImportError, KeyError, AttributeError, RuntimeError):
+        pass
+    return None
+
+
+def localised(message: Message) -> str:
+    """A message in the request's language, its times (``Moment``) in the app's time zone."""
+    zone = _display_zone()
+    params = {k: (v.in_zone(zone) if isinstance(v, Moment) and zone is not None else v)
+              for k, v in message.params.items()}
+    out = translate(message.message_id, params)
+    return str(message) if out is None else out
 
 
 class TrainingError(DomainError):
@@ -19,10 +71,13 @@ class TrainingError(DomainError):
     status = 400
 
     def __init__(self, message: str, *, params: dict | None = None, **details):
-        """``message``: a msgid (python-format when ``params`` are given); ``details``: data for
-        programs (not shown)."""
+        """``message``: a msgid (python-format when ``params`` are given; a time is passed as a
+        ``Moment``); ``details``: data for programs (not shown)."""
         super().__init__(message, **(params or {}))
         self.details = details
+
+    def translated(self) -> str:
+        return localised(self.message)
 
 
 class NotFound(TrainingError):

@@ -67,7 +67,7 @@ class Enrolment:
     course_name: str | None = None
 
     @classmethod
-    def from_row(cls, user: str, course: str, p: dict, name: str | None = None) -> "Enrolment":
+    def from_row(cls, user: str, course: str, p: dict, name: str | None = None) -> Enrolment:
         return cls(user, course, parse(p["enrolled_at"]), p.get("enrolled_by") or user, p.get("last_node"),
                    parse(p["last_at"]) if p.get("last_at") else None, name)
 
@@ -154,7 +154,7 @@ class ModuleProgress:
     def percent(self) -> int:
         steps = self.units_total + (1 if self.module.knowledge_check else 0)
         done = len(self.units_read) + (1 if self.knowledge_check_passed else 0)
-        return int(round(100 * done / steps)) if steps else 100
+        return round(100 * done / steps) if steps else 100
 
 
 @dataclass
@@ -206,15 +206,24 @@ class CourseProgress:
     def percent(self) -> int:
         if not self.modules:
             return 0
-        return int(round(sum(m.percent for m in self.modules) / len(self.modules)))
+        return round(sum(m.percent for m in self.modules) / len(self.modules))
 
     @property
     def current_certificate(self):
         return next((c for c in self.certificates if c.superseded_by is None), None)
 
+    @property
+    def studied(self) -> bool:
+        """Everything to study is done: every module complete and the final exam (if any) passed
+        (what may be left is the instructor's practical-skill sign-off)."""
+        return self.enrolled and self.modules_complete and (self.course.final is None or self.final_passed is not None)
+
     def resume(self) -> tuple[str, str] | None:
         """Where to continue: the last unit or quiz visited, else the first unread unit or the
-        first knowledge check not passed, else the final exam.  ("unit" | "quiz", id)."""
+        first knowledge check not passed, else the final exam.  ("unit" | "quiz", id); None
+        when there is nothing left to study."""
+        if self.studied:
+            return None
         if self.enrolment and self.enrolment.last_node:
             node = self.enrolment.last_node
             if self.module_of_unit(node) is not None:

@@ -22,17 +22,38 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping
 
 from curricula import attempts as store_attempts
 from curricula.attempts import PRACTICE, QUIZ, Attempt, RecordedAnswer
-from curricula.bank import Question, QuizDef, courses_of_modules, draw, load_course, load_questions, \
-    load_quiz, question_links, quiz_objectives
+from curricula.bank import (
+    Question,
+    QuizDef,
+    courses_of_modules,
+    draw,
+    load_course,
+    load_questions,
+    load_quiz,
+    question_links,
+    quiz_objectives,
+)
 from curricula.clock import iso
-from curricula.errors import (N_, Message, AttemptClosed, AttemptLimitReached, CoolingDown, InvalidAnswer, Locked, NotAllowed,
-                              NotFound, QuestionNotInAttempt, TimeLimitExceeded)
+from curricula.errors import (
+    N_,
+    AttemptClosed,
+    AttemptLimitReached,
+    CoolingDown,
+    InvalidAnswer,
+    Locked,
+    Message,
+    Moment,
+    NotAllowed,
+    NotFound,
+    QuestionNotInAttempt,
+    TimeLimitExceeded,
+)
 from curricula.scoring import effective_pass_mark, is_correct, required_correct, to_authoring, to_shown
 from kg.store.base import GraphStore
 
@@ -135,8 +156,10 @@ def _required(attempt: Attempt) -> int:
     return required_correct(len(attempt.questions), mark)
 
 
-def _close(store: GraphStore, attempt: Attempt, *, now: datetime, late: bool) -> tuple[Attempt, object | None]:
-    """Close and score the attempt; run what passing it leads to.  Returns (attempt, certificate)."""
+def _close(store: GraphStore, attempt: Attempt, *, now: datetime, late: bool,
+           issuer=None) -> tuple[Attempt, object | None]:
+    """Close and score the attempt; run what passing it leads to (a certificate, written with
+    ``issuer``: a ``certificates.Issuer``).  Returns (attempt, certificate)."""
     finished = store_attempts.finish_attempt(store, attempt.id, now=now, late=late, required=_required(attempt))
     if finished is None:  # closed meanwhile by another request
         current = store_attempts.get_attempt(store, attempt.id)
@@ -148,18 +171,18 @@ def _close(store: GraphStore, attempt: Attempt, *, now: datetime, late: bool) ->
         from curricula import certificates
 
         if finished.kind == "final":
-            certificate = certificates.issue_if_eligible(store, finished.user, finished.course, now=now)
+            certificate = certificates.issue_if_eligible(store, finished.user, finished.course, now=now, issuer=issuer)
         elif finished.kind == "refresher":
             course = load_course(store, finished.course)
             if certificates.renewable(store, finished.user, course, now=now) is not None:
-                certificate = certificates.renew(store, finished.user, course, finished, now=now)
+                certificate = certificates.renew(store, finished.user, course, finished, now=now, issuer=issuer)
     return finished, certificate
 
 
 def _late_message(attempt: Attempt) -> Message:
-    return Message(N_("作答时间已到（截止时间 %(deadline)s UTC），此后提交的答案不予接受；"
+    return Message(N_("作答时间已到（截止时间 %(deadline)s），此后提交的答案不予接受；"
                       "本次测验已按超时提交，只计截止前作答的题目。"),
-                   deadline=f"{attempt.deadline:%Y-%m-%d %H:%M:%S}")
+                   deadline=Moment(attempt.deadline))
 
 
 def _check_choice(question: Question, choice: Iterable[int] | None) -> list[int]:
@@ -210,7 +233,7 @@ def _course_for(store: GraphStore, user: str, quiz: QuizDef, course: str | None)
 
 
 def start_attempt(store: GraphStore, user: str, quiz: str, *, now: datetime, course: str | None = None,
-                  rng: random.Random | None = None) -> Attempt:
+                  rng: random.Random | None = None, issuer=None) -> Attempt:
     """Start an attempt at ``quiz`` (or return the trainee's open one)."""
     from curricula import certificates
     from curricula.progress import course_progress, require_user
@@ -240,24 +263,11 @@ def start_attempt(store: GraphStore, user: str, quiz: str, *, now: datetime, cou
     for a in previous:
         if a.is_open:
             if _past_deadline(a, now):
-                _close(store, a, now=now, late=True)
+                _close(store, a, now=now, late=True, issuer=issuer)
             else:
                 return a
     previous = [store_attempts.get_attempt(store, a.id) if a.is_open else a for a in previous]
-    since = None
-    if quiz_def.kind in ("final", "refresher") and progress.certificates:
-        since = progress.certificates[0].issued_at
-    counted = [a for a in previous if since is None or a.started_at > since]
-    if quiz_def.max_attempts and len(counted) >= quiz_def.max_attempts:
-        raise AttemptLimitReached(N_("本测验最多可作答 %(n)s 次，你已用完"), params={"n": quiz_def.max_attempts})
-    finished = [a for a in previous if a.submitted_at]
-    if quiz_def.cooldown_minutes and finished:
-        last = max(a.submitted_at for a in finished)
-        ready = last + timedelta(minutes=quiz_def.cooldown_minutes)
-        if now < ready:
-            raise CoolingDown(N_("两次作答之间须间隔 %(minutes)s 分钟，请在 %(ready)s UTC 之后再试"),
-                              params={"minutes": quiz_def.cooldown_minutes, "ready": f"{ready:%Y-%m-%d %H:%M}"},
-                              ready_at=ready)
+    _check_another(quiz_def, previous, progress, now)
 
     objectives = quiz_objectives(course_def, quiz_def)
     questions = load_questions(store, {q for o in objectives for q in o.questions})
@@ -283,13 +293,61 @@ def start_attempt(store: GraphStore, user: str, quiz: str, *, now: datetime, cou
     return attempt
 
 
+def _check_another(quiz_def: QuizDef, previous: list[Attempt], progress, now: datetime) -> None:
+    """Refuse another attempt past ``max_attempts`` (finals and refreshers count since the
+    trainee's latest certificate) or within ``cooldown_minutes`` of the last submission."""
+    since = None
+    if quiz_def.kind in ("final", "refresher") and progress.certificates:
+        since = progress.certificates[0].issued_at
+    counted = [a for a in previous if since is None or a.started_at > since]
+    if quiz_def.max_attempts and len(counted) >= quiz_def.max_attempts:
+        raise AttemptLimitReached(N_("本测验最多可作答 %(n)s 次，你已用完"), params={"n": quiz_def.max_attempts})
+    finished = [a for a in previous if a.submitted_at]
+    if quiz_def.cooldown_minutes and finished:
+        last = max(a.submitted_at for a in finished)
+        ready = last + timedelta(minutes=quiz_def.cooldown_minutes)
+        if now < ready:
+            raise CoolingDown(N_("两次作答之间须间隔 %(minutes)s 分钟，请在 %(ready)s 之后再试"),
+                              params={"minutes": quiz_def.cooldown_minutes, "ready": Moment(ready)},
+                              ready_at=ready)
+
+
+@dataclass(frozen=True)
+class Retake:
+    """Whether a trainee may take a quiz again after an attempt that did not pass: ``allowed``,
+    or the reason why not (``message``: the limit is reached, or the cooldown's end)."""
+
+    allowed: bool
+    message: Message | None = None
+
+
+def retake(store: GraphStore, user: str, attempt: Attempt, *, now: datetime) -> Retake | None:
+    """For the result page: may the trainee try this quiz again?  None when the question does
+    not arise (a practice round, a passed attempt, an attempt outside a course)."""
+    from curricula.progress import course_progress
+
+    if attempt.mode != QUIZ or attempt.passed or not attempt.course or attempt.is_open:
+        return None
+    quiz_def = load_quiz(store, attempt.quiz)
+    progress = course_progress(store, user, attempt.course, now=now)
+    if quiz_def.kind == "refresher" and progress.current_certificate is not None and \
+            progress.current_certificate.status(now) == "valid":
+        return None
+    previous = progress.quiz_attempts(attempt.quiz)
+    try:
+        _check_another(quiz_def, previous, progress, now)
+    except (AttemptLimitReached, CoolingDown) as exc:
+        return Retake(False, exc.message)
+    return Retake(True)
+
+
 # --- viewing and answering ---------------------------------------------------------------------
 
-def view_attempt(store: GraphStore, user: str, attempt_id: str, *, now: datetime) -> AttemptView:
+def view_attempt(store: GraphStore, user: str, attempt_id: str, *, now: datetime, issuer=None) -> AttemptView:
     """The attempt as the trainee sees it.  An open attempt past its time is closed (late)."""
     attempt = _own(store, user, attempt_id)
     if attempt.is_open and _past_deadline(attempt, now):
-        attempt, _ = _close(store, attempt, now=now, late=True)
+        attempt, _ = _close(store, attempt, now=now, late=True, issuer=issuer)
     questions = load_questions(store, attempt.questions)
     views = [question_view(questions[q], attempt.order_of(q), i + 1)
              for i, q in enumerate(attempt.questions) if q in questions]
@@ -299,7 +357,7 @@ def view_attempt(store: GraphStore, user: str, attempt_id: str, *, now: datetime
 
 
 def answer_question(store: GraphStore, user: str, attempt_id: str, question: str, choice: Iterable[int] | None, *,
-                    now: datetime, detail: bool = True) -> Feedback:
+                    now: datetime, detail: bool = True, issuer=None) -> Feedback:
     """Record the trainee's answer to one question (``choice``: shown option positions) and
     return immediate feedback: right or wrong, the correct options, the explanation and the
     graph nodes behind the question.  A repeated submission returns the first answer.
@@ -330,7 +388,7 @@ def answer_question(store: GraphStore, user: str, attempt_id: str, question: str
         if existing is not None:
             return feedback(existing, True, attempt, N_("本题已作答，以第一次提交的答案为准"))
         if attempt.is_open:
-            closed, _ = _close(store, attempt, now=now, late=True)
+            closed, _ = _close(store, attempt, now=now, late=True, issuer=issuer)
             raise TimeLimitExceeded(_late_message(attempt), attempt=closed)
         raise AttemptClosed(N_("本次测验已提交，不能再作答"))
 
@@ -377,7 +435,7 @@ def feedback_for(store: GraphStore, user: str, attempt_id: str, question: str) -
 
 
 def submit_attempt(store: GraphStore, user: str, attempt_id: str, *, now: datetime,
-                   answers: Mapping[str, Iterable[int]] | None = None) -> Result:
+                   answers: Mapping[str, Iterable[int]] | None = None, issuer=None) -> Result:
     """Submit the attempt, with any answers not sent one by one (question id -> shown
     positions).  A question not in the attempt, or a malformed choice, refuses the whole
     submission before anything is written.  Submitting again returns the recorded result."""
@@ -392,7 +450,7 @@ def submit_attempt(store: GraphStore, user: str, attempt_id: str, *, now: dateti
     if not attempt.is_open:
         return review(store, user, attempt.id, message=N_("本次测验已提交，以下是已记录的结果"))
     if _past_deadline(attempt, now):
-        closed, certificate = _close(store, attempt, now=now, late=True)
+        closed, certificate = _close(store, attempt, now=now, late=True, issuer=issuer)
         raise TimeLimitExceeded(_late_message(attempt), attempt=closed, certificate=certificate)
     from curricula import refreshers
 
@@ -401,7 +459,7 @@ def submit_attempt(store: GraphStore, user: str, attempt_id: str, *, now: dateti
         right = is_correct(questions[q].answer, chosen)
         spaced = refreshers.spaced_update(store, user, q, right=right, mode=attempt.mode, now=now)
         store_attempts.record_answer(store, attempt, q, chosen, right, now, spaced)
-    finished, certificate = _close(store, attempt, now=now, late=False)
+    finished, certificate = _close(store, attempt, now=now, late=False, issuer=issuer)
     result = review(store, user, finished.id)
     result.certificate = certificate
     return result

@@ -17,7 +17,7 @@ from curricula import attempts as store_attempts
 from curricula.attempts import PRACTICE, Attempt
 from curricula.bank import load_questions
 from curricula.clock import iso, parse
-from curricula.errors import N_, NothingToPractise, NotFound
+from curricula.errors import N_, Moment, NotFound, NothingToPractise
 from curricula.scoring import encode_order
 from kg.store.base import GraphStore
 
@@ -42,7 +42,7 @@ class PracticeItem:
         return not self.retired and self.due_at <= now
 
     @classmethod
-    def from_properties(cls, question: str, p: dict) -> "PracticeItem":
+    def from_properties(cls, question: str, p: dict) -> PracticeItem:
         return cls(question, parse(p["missed_at"]), parse(p["due_at"]), int(p.get("step") or 0),
                    int(p.get("streak") or 0), int(p.get("reviews") or 0), bool(p.get("retired", False)))
 
@@ -115,8 +115,8 @@ def start_practice(store: GraphStore, user: str, *, now: datetime, size: int = P
     if not chosen:
         upcoming = next_due(store, user, now=now)
         if upcoming:
-            raise NothingToPractise(N_("现在没有需要练习的错题（下一题将于 %(when)s UTC 到期）"),
-                                    params={"when": f"{upcoming:%Y-%m-%d %H:%M}"}, next_due=upcoming)
+            raise NothingToPractise(N_("现在没有需要练习的错题（下一题将于 %(when)s 到期）"),
+                                    params={"when": Moment(upcoming)}, next_due=upcoming)
         raise NothingToPractise(N_("现在没有需要练习的错题（目前没有答错的题目）"), next_due=upcoming)
     rng.shuffle(chosen)
     orders = []

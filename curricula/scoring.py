@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 DEFAULT_PASS_MARK = 0.8
 FEMA_FLOOR = 0.75
@@ -40,7 +40,7 @@ class Score:
 
     @property
     def percent(self) -> int:
-        return int(round(self.fraction * 100))
+        return round(self.fraction * 100)
 
 
 def is_correct(answer: Iterable[int], chosen: Iterable[int] | None) -> bool:

@@ -66,6 +66,7 @@ LABEL_RULES: dict[str, Rule] = {
     "Answer": Rule(frozenset({"admin"})),
     "Evidence": Rule(frozenset({"admin"})),
     "Review": Rule(frozenset({"admin"})),
+    "GapAction": Rule(frozenset({"admin"})),  # tracked gap-plan actions: shown on the assessment pages
     # the community workspace (kg.community): the records of the viewer's communities; the
     # workspace pages apply finer rules (kg.community.access)
     **{label: Rule(frozenset({"community", "reviewer"}), scope="community") for label in (

@@ -55,7 +55,7 @@ def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
     roles, community, organization = PEOPLE[username]
     out = set().union(*(ids_by_label.get(label, set()) for label in ALWAYS_PRIVATE))
     if "admin" not in roles:
-        for label in ("Assessment", "Answer", "Evidence", "Review"):
+        for label in ("Assessment", "Answer", "Evidence", "Review", "GapAction"):
             out |= ids_by_label.get(label, set())
         if "instructor" not in roles:
             out |= ids_by_label.get("Question", set())
@@ -128,6 +128,10 @@ def _populate(store, embedder, cache, tmp_data) -> dict[str, set[str]]:
         wf.save_answers(store, actor, record.id, {first: {"answer": "met", "note": "测试说明", "last_done": ""}},
                         expected_version=record.version, now=NOW)
         add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
+        from assessments import actions
+
+        actions.save(store, actor, actor.community, key="plan:plan.community-comprehensive", title="测试整改行动",
+                     criteria=[first], status="done", evidence="测试完成证据", assessment=record.id, now=NOW)
     _community_records(store, tmp_data)
     from kg.ops import setup as first_run
 
@@ -272,8 +276,8 @@ def test_the_specification_is_not_empty(world):
     """The property above means something: every viewer is forbidden private records that exist,
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
-                  "SkillSignoff", "SetupToken", "Assessment", "Answer", "Evidence", "Question", "Community", *COMMUNITY_RECORDS,
-                  "VulnerableResident", "CaseEvent"):
+                  "SkillSignoff", "SetupToken", "Assessment", "Answer", "Evidence", "GapAction", "Question",
+                  "Community", *COMMUNITY_RECORDS, "VulnerableResident", "CaseEvent"):
         assert world["ids"].get(label), label
     cases_y = {i for i in world["ids"]["HazardCase"] if COMMUNITY_OF[i] == "community.test-y"}
     assert cases_y and cases_y <= forbidden_ids("p-comm-x", world["ids"])

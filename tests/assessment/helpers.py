@@ -86,8 +86,9 @@ def load_all_with_training_stand_ins(store) -> dict:
     """The whole bundled graph; where the training content (another area) does not define a
     course or module that a criterion links to (SATISFIED_BY), a stand-in node takes its place
     so that the links are there."""
-    import yaml
     from importlib import resources
+
+    import yaml
 
     counts = load_content_subset(store)
     present = {n.id for n in bundled_content().nodes}

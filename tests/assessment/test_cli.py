@@ -97,8 +97,11 @@ def test_gaps_export_reminders_readiness(store_env, tmp_path):
     listed = run(store_env, "assessment", "list")
     assert rec.id in listed.output
     added = run(store_env, "assessment", "add-community", "community.b", "乙社区", "--area", "org.street-a",
-                "--target", "3")
+                "--target", "3", "--population", "9000", "--households", "3200")
     assert added.exit_code == 0, added.output
-    assert "community.b" in run(store_env, "assessment", "communities").output
+    listed = run(store_env, "assessment", "communities").output
+    assert "community.b" in listed and "population 9000" in listed and "households 3200" in listed
+    negative = run(store_env, "assessment", "add-community", "community.b", "乙社区", "--population", "-5")
+    assert negative.exit_code == 1 and "常住人口" in negative.output
     bad = run(store_env, "assessment", "add-community", "community.c", "丙社区", "--area", "org.nowhere")
     assert bad.exit_code == 1 and "org.nowhere" in bad.output

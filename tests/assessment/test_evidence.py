@@ -99,8 +99,8 @@ def test_only_members_add_or_delete_and_only_while_editable(world, draft, tmp_pa
     delete_evidence(s, world.bob, ev["id"], data_dir=tmp_path)
     assert uploads(tmp_path) == [] and wf.get_assessment(s, world.alice, draft.id).evidence == []
     # After submission nothing can be added or removed.
-    from tests.assessment.test_workflow import full_answers
     from assessments.checklist import load_checklist
+    from tests.assessment.test_workflow import full_answers
 
     kept = add_evidence(s, world.alice, draft.id, "crit.dc2020.1-1", kind="note", text="保留")
     wf.save_answers(s, world.alice, draft.id, full_answers(load_checklist(s)), expected_version=1)

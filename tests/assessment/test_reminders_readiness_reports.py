@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -80,11 +80,16 @@ def test_readiness_view(world):
     checklist = load_checklist(s)
     rec = wf.open_assessment(s, world.alice, "community.a")
     wf.save_answers(s, world.alice, rec.id, {"crit.dc2020.1-1": "met", "crit.dc2020.7-1": "met"}, expected_version=1)
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     rows = {r.id: r for r in readiness(s, now=now)}
     a, b = rows["community.a"], rows["community.b"]
-    assert (a.score, a.open_gaps, a.status, a.trained, a.target, a.target_met) == (8, len(checklist.criteria) - 2,
-                                                                                   "draft", 2, 3, False)
+    # a draft with two criteria answered (both met): no gap is known yet; the rest are unanswered,
+    # not "38 criteria not fully met"
+    assert (a.score, a.open_gaps, a.unanswered, a.status, a.trained, a.target, a.target_met) == \
+        (8, 0, len(checklist.criteria) - 2, "draft", 2, 3, False)
+    wf.save_answers(s, world.alice, rec.id, {"crit.dc2020.1-2": "not_met"}, expected_version=2)
+    a = {r.id: r for r in readiness(s, now=now)}["community.a"]
+    assert (a.open_gaps, a.unanswered) == (1, len(checklist.criteria) - 3)
     assert (b.score, b.status_label, b.trained, b.target, b.target_met) == (None, "尚未自评", 1, 2, False)
     assert [r.id for r in readiness(s, world.rita, now=now)] == ["community.a"]
     assert [r.id for r in readiness(s, world.carol, now=now)] == ["community.b"]

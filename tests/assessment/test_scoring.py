@@ -6,8 +6,17 @@ import pytest
 
 from assessments.checklist import DEFAULT_STANDARD, build_checklist, checklist_from_content
 from assessments.errors import AnswerInvalid, ChecklistInvalid
-from assessments.scoring import (MET, NOT_MET, PARTLY, UNANSWERED, Adjustment, check_adjustment, parse_answer,
-                                 parse_answers, score)
+from assessments.scoring import (
+    MET,
+    NOT_MET,
+    PARTLY,
+    UNANSWERED,
+    Adjustment,
+    check_adjustment,
+    parse_answer,
+    parse_answers,
+    score,
+)
 from tests.assessment.helpers import bundled_content, small_standard
 
 

@@ -11,11 +11,10 @@ import pytest
 
 from assessments import workflow as wf
 from assessments.checklist import load_checklist
+from kg import accounts
 from tests.assessment.test_evidence import PDF
 from tests.assessment.test_workflow import full_answers
 from tests.assessment.web_fixtures import PASSWORD, make_app, page, seed, signed_in, token_and_version
-from tests.web.platform_fixtures import fast_hasher
-from kg import accounts
 
 
 @pytest.fixture
@@ -72,10 +71,47 @@ def test_two_users_of_one_community_get_a_clear_conflict(app, store):
     bob = signed_in(app, "comm-a2")
     bob_token, bob_version = token_and_version(bob, f"/assessment/{aid}?s=1")
     assert post_answers(alice, aid, {"crit.dc2020.1-2": "met"}).status_code == 302
-    r = post_answers(bob, aid, {"crit.dc2020.1-2": "not_met"}, version=bob_version, token=bob_token)
+    saved = wf.load_view(store, aid).record
+    r = bob.post(f"/assessment/{aid}/answers", data={
+        "csrf_token": bob_token, "version": bob_version, "section": "1", "goto": "2",
+        "c-crit.dc2020.1-2": "1", "a-crit.dc2020.1-2": "not_met", "n-crit.dc2020.1-2": "制度已上墙，缺会议记录",
+        "c-crit.dc2020.1-3a": "1", "a-crit.dc2020.1-3a": "75"})
     body = r.get_data(as_text=True)
-    assert r.status_code == 409 and "你这次的更改没有保存" in body and "未保存的内容" in body
+    assert r.status_code == 409 and "你这次的更改没有保存" in body
+    # who (display name) and when, in the app's time zone (Asia/Shanghai: UTC+8)
+    from datetime import datetime, timedelta
+
+    at = datetime.fromisoformat(saved.modified_at.replace("Z", "+00:00")) + timedelta(hours=8)
+    assert f"已被 comm-a 用户 于 {at:%Y-%m-%d %H:%M} 修改" in body and "user.comm-a" not in body
+    # everything bob typed is still in the form: his choice, his note, his number ...
+    assert 'name="a-crit.dc2020.1-2" value="not_met" checked' in body
+    assert ">制度已上墙，缺会议记录</textarea>" in body and 'name="a-crit.dc2020.1-3a" value="75"' in body
+    # ... next to what is saved now, in words (not "not_met"), and the form carries the new version
+    assert "最新保存的内容：</strong>符合" in body and f'name="version" type="hidden" value="{saved.version}"' in body
     assert wf.load_view(store, aid).answers["crit.dc2020.1-2"].status == "met"
+    # the header says who changed it last and when
+    assert f"最后修改：comm-a 用户，{at:%Y-%m-%d %H:%M}" in page(alice, f"/assessment/{aid}")[1]
+
+
+def test_moving_to_another_section_saves_what_was_typed(app, store):
+    c, aid = open_one(app, store)
+    _, html = page(c, f"/assessment/{aid}?s=1")
+    # the section tabs and "save and continue" are buttons of the answers form
+    assert 'form="answers-form" name="goto" value="2"' in html and "保存并继续" in html
+    assert "data-warn-unsaved" in html and "js/forms.js" in html
+    token, version = token_and_version(c, f"/assessment/{aid}?s=1")
+    r = c.post(f"/assessment/{aid}/answers", data={
+        "csrf_token": token, "version": version, "section": "1", "goto": "3",
+        "c-crit.dc2020.1-1": "1", "a-crit.dc2020.1-1": "met", "n-crit.dc2020.1-1": "每季度召开"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("?s=3")
+    view = wf.load_view(store, aid)
+    assert view.answers["crit.dc2020.1-1"].status == "met" and view.answers["crit.dc2020.1-1"].note == "每季度召开"
+    # moving on without changes saves nothing and says nothing
+    token, version = token_and_version(c, f"/assessment/{aid}?s=3")
+    r = c.post(f"/assessment/{aid}/answers", data={"csrf_token": token, "version": version, "section": "3",
+                                                   "goto": "1"})
+    assert r.status_code == 302 and wf.load_view(store, aid).record.version == view.record.version
+    assert "没有需要保存的更改" not in page(c, f"/assessment/{aid}?s=1")[1]
 
 
 def test_evidence_upload_limits_and_download(app, store, tmp_path):
@@ -100,6 +136,16 @@ def test_evidence_upload_limits_and_download(app, store, tmp_path):
         "csrf_token": token, "criterion": "crit.dc2020.3-1", "kind": "file", "section": "3",
         "file": (io.BytesIO(big), "big.pdf")}, content_type="multipart/form-data")
     assert r.status_code == 413
+    # an upload far over the limit is refused before the form is read: the page comes back with
+    # the limit stated at the criterion being added to (its id and section are in the address)
+    huge = b"%PDF-" + b"0" * (12 * 1024 * 1024)
+    r = c.post(f"/assessment/{aid}/evidence?s=3&c=crit.dc2020.3-1", data={
+        "csrf_token": token, "criterion": "crit.dc2020.3-1", "kind": "file", "section": "3",
+        "file": (io.BytesIO(huge), "huge.pdf")}, content_type="multipart/form-data")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 413 and "文件过大，没有上传：上限为 10 MB" in body
+    assert 'id="evidence-crit.dc2020.3-1" open' in body and 'id="answers-form"' in body
+    assert 'data-max-bytes="10485760"' in body
     r = c.post(f"/assessment/{aid}/evidence", data={
         "csrf_token": token, "criterion": "crit.forged", "kind": "note", "text": "x", "section": "3"})
     assert r.status_code == 400
@@ -149,7 +195,7 @@ def test_results_gaps_exports_and_api(app, store):
 
 
 def test_nobody_reaches_another_communitys_assessment(app, store):
-    c, aid = open_one(app, store)
+    _c, aid = open_one(app, store)
     other = signed_in(app, "comm-b")
     for url in (f"/assessment/{aid}", f"/assessment/{aid}/result", f"/assessment/{aid}/gaps",
                 f"/assessment/{aid}/scores.csv", f"/assessment/{aid}/report", "/assessment/community/community.a"):
@@ -196,9 +242,15 @@ def test_admin_manages_communities(app, store):
     token, _ = token_and_version(admin, "/assessment/communities")
     r = admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "community.c",
                                                     "name": "丙社区", "area": "org.street-a",
-                                                    "first_responder_target": "4"})
+                                                    "first_responder_target": "4", "population": "12000",
+                                                    "households": "4300"})
     assert r.status_code == 302
-    assert wf.get_community(store, "community.c")["first_responder_target"] == 4
+    community = wf.get_community(store, "community.c")
+    assert (community["first_responder_target"], community["population"], community["households"]) == (4, 12000, 4300)
+    assert "常住人口 12000 人" in page(admin, "/assessment/community/community.c")[1]
+    # a later save without the numbers keeps them
+    admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "community.c", "name": "丙社区"})
+    assert wf.get_community(store, "community.c")["population"] == 12000
     r = admin.post("/assessment/communities", data={"csrf_token": token, "community_id": "bad id", "name": "丁"})
     assert r.status_code == 400
     assert signed_in(app, "comm-a").get("/assessment/communities").status_code == 403

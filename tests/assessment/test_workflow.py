@@ -11,6 +11,7 @@ from assessments import workflow as wf
 from assessments.checklist import DEFAULT_STANDARD, load_checklist
 from assessments.errors import AnswerInvalid, ChecklistInvalid, InvalidState, NotAllowed, VersionConflict
 
+
 def full_answers(checklist, *, value=None):
     out = {}
     for c in checklist.criteria:
@@ -47,6 +48,9 @@ def test_open_save_and_read_back(world):
 
 
 def test_concurrent_edits_do_not_overwrite_each_other(world):
+    from tests.training.factory import make_user
+
+    make_user(world.store, "alice", ("community",), display_name="李爱丽", community="community.a")
     rec = opened(world)
     loaded_by_alice = wf.get_assessment(world.store, world.alice, rec.id).record.version
     loaded_by_bob = wf.get_assessment(world.store, world.bob, rec.id).record.version
@@ -54,7 +58,12 @@ def test_concurrent_edits_do_not_overwrite_each_other(world):
     with pytest.raises(VersionConflict) as err:
         wf.save_answers(world.store, world.bob, rec.id, {"crit.dc2020.1-2": "not_met", "crit.dc2020.1-5": "met"},
                         expected_version=loaded_by_bob)
-    assert "刷新" in str(err.value) and "user.alice" in str(err.value)
+    conflict = err.value
+    # who (the display name, not the account id) and when (the time of alice's save), and that
+    # nothing of bob's was saved
+    assert conflict.by == "李爱丽" and conflict.version == 2 and conflict.at.startswith("20")
+    assert "李爱丽" in str(conflict) and "user.alice" not in str(conflict)
+    assert f"{conflict.at[:10]} {conflict.at[11:16]} UTC" in str(conflict) and "没有保存" in str(conflict)
     view = wf.get_assessment(world.store, world.alice, rec.id)
     assert view.answers["crit.dc2020.1-2"].status == "met" and "crit.dc2020.1-5" not in view.answers
     assert view.record.version == 2

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from assessments import workflow as wf
+from kg import accounts
 from tests.assessment.helpers import add_area, load_checklists
 from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app  # noqa: F401
-from kg import accounts
 
 USERS = {  # username -> (roles, community, organization)
     "comm-a": (("community",), "community.a", None),

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web.platform_fixtures import fast_hasher, make_app, seed_graph, seed_users
-from kg import accounts
+from tests.web.platform_fixtures import make_app, seed_graph, seed_users
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -69,7 +69,7 @@ def write_training_content(folder: Path, *, modules: int = 2, objectives: int = 
              f"    practical_skills: [{', '.join(SKILLS)}]", "    sources: [src.fx]", "    links:"]
     lines += [f"      - {{type: HAS_MODULE, to: {module_id(m)}}}" for m in range(1, modules + 1)]
     (folder / "c_courses.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    mods, units, objs, quizzes, questions = ([f"label: {l}", "items:"] for l in
+    mods, units, objs, quizzes, questions = ([f"label: {label}", "items:"] for label in
                                              ("Module", "Unit", "Objective", "Quiz", "Question"))
     i = 0
     kinds = ("single", "multiple", "true_false")

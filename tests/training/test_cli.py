@@ -13,8 +13,16 @@ from curricula.clock import SystemClock
 from kg.cli import main
 from kg.settings import load_settings
 from kg.store import open_store
-from tests.training.factory import COURSE, FINAL, SKILLS, complete_modules, load_training_content, make_user, \
-    take_quiz, write_training_content
+from tests.training.factory import (
+    COURSE,
+    FINAL,
+    SKILLS,
+    complete_modules,
+    load_training_content,
+    make_user,
+    take_quiz,
+    write_training_content,
+)
 
 
 def run(args, env=None):

@@ -11,11 +11,32 @@ import pytest
 from curricula import analytics, certificates, progress, quiz, refreshers
 from curricula.attempts import attempt_answers, get_attempt, user_attempts
 from curricula.bank import load_course
-from curricula.errors import (AttemptClosed, AttemptLimitReached, CoolingDown, InvalidAnswer, Locked, NotAllowed,
-                              NothingToPractise, QuestionNotInAttempt, TimeLimitExceeded)
-from tests.training.factory import (COURSE, FINAL, REFRESHER, SKILLS, check_id, complete_modules, load_training_content,
-                                    make_user, objective_id, right_choice, take_quiz, unit_id, wrong_choice)
-
+from curricula.errors import (
+    AttemptClosed,
+    AttemptLimitReached,
+    CoolingDown,
+    InvalidAnswer,
+    Locked,
+    NotAllowed,
+    NothingToPractise,
+    QuestionNotInAttempt,
+    TimeLimitExceeded,
+)
+from tests.training.factory import (
+    COURSE,
+    FINAL,
+    REFRESHER,
+    SKILLS,
+    check_id,
+    complete_modules,
+    load_training_content,
+    make_user,
+    objective_id,
+    right_choice,
+    take_quiz,
+    unit_id,
+    wrong_choice,
+)
 
 # --- enrolment and progress ----------------------------------------------------------------
 
@@ -79,7 +100,7 @@ def test_draw_covers_every_objective_and_retakes_differ(world):
     quiz.submit_attempt(s, user, first.id, now=now, answers={q: wrong_choice(s, first, q) for q in first.questions})
     second = quiz.start_attempt(s, user, FINAL, now=now)
     assert second.id != first.id and not set(second.questions) & set(first.questions)
-    for order, q in zip(second.orders, second.questions):
+    for order, _q in zip(second.orders, second.questions):
         assert sorted(order) == [str(i) for i in range(len(order))]
 
 
@@ -98,7 +119,7 @@ def test_shown_order_is_stored_and_used_for_marking(world):
     assert view.questions[0].options == [question.options[int(i)] for i in attempt.order_of(q)]
     fb = quiz.answer_question(s, user, attempt.id, q, right_choice(s, attempt, q), now=now)
     assert fb.correct and fb.correct_options == right_choice(s, attempt, q) and fb.explanation
-    assert any(l["id"] == "hazard.fx-fire" and l["rel"] == "TESTS" for l in fb.links)
+    assert any(link["id"] == "hazard.fx-fire" and link["rel"] == "TESTS" for link in fb.links)
 
 
 # --- answers: once, in time, in the attempt --------------------------------------------------

@@ -7,8 +7,15 @@ import json
 
 from click.testing import CliRunner
 
-from curricula.bank import (KEY_LONGEST_MAX_SHARE, Catalog, bank_report, item_rule_violations,
-                            key_is_uniquely_longest, negative_markers, option_length_ratio)
+from curricula.bank import (
+    KEY_LONGEST_MAX_SHARE,
+    Catalog,
+    bank_report,
+    item_rule_violations,
+    key_is_uniquely_longest,
+    negative_markers,
+    option_length_ratio,
+)
 from kg.cli import main
 from tests.training.factory import write_training_content
 

@@ -8,8 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curricula.bank import Objective, draw
-from curricula.scoring import (Key, decode_order, effective_pass_mark, encode_order, passes, required_correct, score,
-                               to_authoring, to_shown)
+from curricula.scoring import (
+    Key,
+    decode_order,
+    effective_pass_mark,
+    encode_order,
+    passes,
+    required_correct,
+    score,
+    to_authoring,
+    to_shown,
+)
 
 
 @st.composite

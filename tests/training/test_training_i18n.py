@@ -8,11 +8,9 @@ import re
 
 import pytest
 
+from curricula.clock import FixedClock
 from tests.training.factory import COURSE, FINAL, check_id, load_training_content, unit_id
 from tests.training.webflow import Browser, create_account, training_app
-from tests.web.platform_fixtures import fast_hasher
-from kg import accounts
-from curricula.clock import FixedClock
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 MAIN = re.compile(r'<main id="main"[^>]*>(.*)</main>', re.S)
@@ -82,7 +80,6 @@ def test_trainee_home_and_quiz_pages_in_english(alice):
 
 
 def test_engine_messages_reach_the_page_in_english(alice):
-    store = alice.store
     assert alice.post(f"/training/courses/{COURSE}/enrol").status_code == 302
     refused = alice.post(f"/training/quizzes/{FINAL}/start", {"course": COURSE})
     body = refused.get_data(as_text=True)

@@ -12,8 +12,6 @@ from curricula.attempts import attempt_answers, get_attempt
 from curricula.clock import FixedClock
 from tests.training.factory import COURSE, FINAL, SKILLS, check_id, load_training_content, unit_id
 from tests.training.webflow import Browser, create_account, training_app
-from tests.web.platform_fixtures import fast_hasher
-from kg import accounts
 
 
 @pytest.fixture
@@ -35,7 +33,9 @@ def test_pages_need_a_signed_in_user_and_staff_pages_a_staff_role(site):
     assert alice.get("/training/").status_code == 200
     assert alice.get("/training/staff").status_code == 403
     assert alice.get("/training/staff/analytics").status_code == 403
-    assert alice.post("/training/staff/signoff", {"username": "alice"}).status_code == 403
+    assert alice.get(f"/training/staff/signoffs?course={COURSE}").status_code == 403
+    assert alice.post(f"/training/staff/signoffs/{COURSE}/user.alice", {"skill": SKILLS[0], "result": "pass"}
+                      ).status_code == 403
     assert Browser(site["app"], site["store"], "ivan").get("/training/staff").status_code == 200
     # a form without its CSRF token is refused
     assert alice.client.post(f"/training/courses/{COURSE}/enrol").status_code == 400
@@ -90,27 +90,53 @@ def test_late_answer_is_refused_on_the_page(site):
     assert get_attempt(store, attempt).late and attempt_answers(store, attempt) == {}
 
 
-def test_signoff_certificate_page_and_public_verification(site):
-    store, clock = site["store"], site["clock"]
+def test_signoff_certificate_page_and_public_verification(store, tmp_path):
     from tests.training.factory import complete_modules, take_quiz
 
+    load_training_content(store, tmp_path / "content")
+    clock = FixedClock("2025-03-01T08:00:00Z")
+    app = training_app(store, clock=clock, certificate_issuer="某区应急管理局",
+                       certificate_signatory="张明 培训科科长")
+    site = {"store": store, "app": app, "clock": clock}
+    for name, roles, shown in (("alice", ("trainee",), "李爱丽"), ("ivan", ("instructor",), "王教员"),
+                               ("root", ("admin",), "root"), ("carl", ("trainee",), "陈卡尔")):
+        create_account(store, name, roles, display_name=shown)
     complete_modules(store, "user.alice", clock.now())
     assert take_quiz(store, "user.alice", FINAL, clock.now()).passed
+    from curricula.progress import enrol
+
+    enrol(store, "user.carl", COURSE, now=clock.now())  # enrolled, has not passed the final exam
     ivan = Browser(site["app"], store, "ivan")
+    # the queue: who waits for a sign-off in the course, those who passed the final exam first
+    queue = ivan.get(f"/training/staff/signoffs?course={COURSE}").get_data(as_text=True)
+    assert queue.index("李爱丽") < queue.index("陈卡尔") and "已通过（2025-03-01）" in queue
+    found = ivan.get(f"/training/staff/signoffs?course={COURSE}&q=爱丽").get_data(as_text=True)
+    assert "李爱丽" in found and "陈卡尔" not in found
+    assert "没有符合“无此人”的学员" in ivan.get(f"/training/staff/signoffs?course={COURSE}&q=无此人").get_data(as_text=True)
+    form = ivan.get(f"/training/staff/signoffs/{COURSE}/user.alice").get_data(as_text=True)
+    assert "李爱丽" in form and "Asia/Shanghai" in form and "学员用户名" not in form
     for skill in SKILLS:
-        response = ivan.post("/training/staff/signoff", {"username": "alice", "course": COURSE, "skill": skill,
-                                                         "result": "pass", "note": "规范"})
+        # the time is entered in the app's time zone (Asia/Shanghai, UTC+8) and stored in UTC
+        response = ivan.post(f"/training/staff/signoffs/{COURSE}/user.alice",
+                             {"skill": skill, "result": "pass", "note": "规范", "assessed_at": "2025-03-01T15:30"})
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    signed = certificates.user_signoffs(store, "user.alice")
+    assert [f"{s.assessed_at:%Y-%m-%d %H:%M %Z}" for s in signed] == ["2025-03-01 07:30 UTC"] * 2
+    queue = ivan.get(f"/training/staff/signoffs?course={COURSE}").get_data(as_text=True)
+    assert f"/signoffs/{COURSE}/user.alice" not in queue and f"/signoffs/{COURSE}/user.carl" in queue  # certified
     [cert] = certificates.user_certificates(store, "user.alice")
+    assert (cert.issuer, cert.signatory) == ("某区应急管理局", "张明 培训科科长")
     alice = Browser(site["app"], store, "alice")
     page = alice.get(f"/training/certificates/{cert.id}").get_data(as_text=True)
     assert cert.code in page and "李爱丽" in page and "training.css" in page and "/training/verify/" in page
+    assert "某区应急管理局" in page and "签发人：张明 培训科科长" in page
     assert Browser(site["app"], store, "root").get(f"/training/certificates/{cert.id}").status_code == 200
     create_account(store, "bob")
     assert Browser(site["app"], store, "bob").get(f"/training/certificates/{cert.id}").status_code == 404
     public = site["app"].test_client()
     shown = public.get(f"/training/verify/{cert.code}").get_data(as_text=True)
     assert "李爱丽" in shown and "测试应急第一响应人课程" in shown and "有效" in shown
+    assert "某区应急管理局" in shown and "张明 培训科科长" in shown
     assert public.get(f"/training/verify?code={cert.code.lower()}").status_code == 302
     assert public.get("/training/verify/AAAA-BBBB-CCCC").status_code == 404
     clock.set(cert.expires_at + timedelta(days=1))
@@ -118,7 +144,11 @@ def test_signoff_certificate_page_and_public_verification(site):
     home = alice.get("/training/").get_data(as_text=True)
     assert 'class="badge"' in home and "证书到期提醒" in home
     staff = ivan.get("/training/staff?days=90").get_data(as_text=True)
-    assert "没有。" in staff  # already expired: not in the "expiring within" report
+    expiring, expired = staff.split("已过期、尚未续期的证书")
+    assert cert.code not in expiring  # already expired: not in the "expiring within" report ...
+    assert cert.code in expired and "1 天" in expired  # ... but listed as expired, with how long ago
+    clock.set(cert.expires_at + timedelta(days=400))
+    assert "400 天" in ivan.get("/training/staff").get_data(as_text=True).split("已过期、尚未续期的证书")[1]
     clock.set(cert.expires_at - timedelta(days=20))
     staff = ivan.get("/training/staff?days=30").get_data(as_text=True)
     assert cert.code in staff

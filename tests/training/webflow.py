@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from curricula.attempts import get_attempt
+from kg import accounts
 from tests.training.factory import right_choice, wrong_choice
 from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app
-from kg import accounts
 
 ATTEMPT_RE = re.compile(r"/training/attempts/([^/?#]+)")
 QUESTION_RE = re.compile(r'name="question" type="hidden" value="([^"]+)"')

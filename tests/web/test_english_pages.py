@@ -36,7 +36,7 @@ NOT_PAGES = (".json", ".csv", ".md", "/file", ".js", "/<name>")
 CONTENT_NOT_MARKED = {
     "training.home", "training.course", "training.module", "training.unit", "training.attempt",
     "training.feedback", "training.result", "training.certificate", "training.staff", "training.staff_analytics",
-    "training.verify_code", "assessment.index", "assessment.view", "assessment.gaps", "assessment.report",
+    "training.verify_code", "training.signoff_queue", "training.signoff", "assessment.index", "assessment.view", "assessment.gaps", "assessment.report",
     "assessment.result", "assessment.community", "assessment.communities", "assessment.readiness_view",
     *(f"community.{view}" for view in ("workspace", "cases", "report", "case", "resident_list", "resident_new",
                                        "resident", "grids", "shelters", "supplies", "teams", "risk", "map_page")),
@@ -252,6 +252,8 @@ def _arguments(store, ids) -> dict[str, list[dict]]:
         "training.module": [{"course_id": ids["course"], "module_id": ids["module"]}],
         "training.unit": [{"course_id": ids["course"], "unit_id": ids["unit"]}],
         "training.verify_code": [{"code": ids["code"]}],
+        "training.signoff_queue": [{}, {"course": ids["course"], "q": "trainee"}],
+        "training.signoff": [{"course_id": ids["course"], "user_id": "user.trainee"}],
     }
 
 

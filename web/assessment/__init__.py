@@ -37,7 +37,10 @@ def init_app(app):
     from web.shell import register_nav
 
     app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
+    from assessments.errors import translated
+
     app.jinja_env.filters["points"] = points
+    app.jinja_env.globals["assessment_text"] = translated  # an engine message (or label) in the page's language
     register_nav(app, "assessment.index", _l("社区自评"), order=40, roles=("community", "reviewer", "admin"),
                  description=_l("示范社区创建标准自评、差距整改计划、审核与达标情况"))
 

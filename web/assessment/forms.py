@@ -22,6 +22,9 @@ class VersionForm(FlaskForm):
 
 class AnswersForm(VersionForm):
     section = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,3}$")])
+    #: the section to open after saving (the section tabs and "save and continue" are buttons of
+    #: this form, so moving on saves what was typed)
+    goto = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,3}$")])
 
 
 class SubmitForm(VersionForm):
@@ -70,3 +73,19 @@ class CommunityForm(FlaskForm):
     name = StringField(_l("社区名称"), validators=[DataRequired(), Length(max=100)])
     area = SelectField(_l("所属街道/乡镇（审核单位）"), choices=[], validators=[Optional()])
     first_responder_target = IntegerField(_l("应急第一响应人目标人数"), validators=[Optional(), NumberRange(0, 1_000_000)])
+    population = IntegerField(_l("常住人口"), validators=[Optional(), NumberRange(0, 10_000_000)])
+    households = IntegerField(_l("户数"), validators=[Optional(), NumberRange(0, 10_000_000)])
+
+
+class TrackActionForm(FlaskForm):
+    """Assign and track one gap-plan action (owner, person, due date, status, evidence)."""
+
+    key = HiddenField(validators=[DataRequired(), Length(max=220)])
+    version = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    owner = SelectField(_l("负责单位"), choices=[], validators=[Optional()], validate_choice=True)
+    assignee = StringField(_l("具体负责人"), validators=[Optional(), Length(max=100)], render_kw={"maxlength": 100})
+    due = StringField(_l("完成期限"), validators=[Optional(), Length(max=10)], render_kw={"type": "date"})
+    status = SelectField(_l("进展"), choices=[], validate_choice=True)
+    evidence = TextAreaField(_l("完成情况和证据"), validators=[Optional(), Length(max=2000)],
+                             render_kw={"maxlength": 2000, "rows": 3})
+    note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)], render_kw={"maxlength": 2000, "rows": 2})

@@ -4,12 +4,11 @@ in kg.lessons.workspace.check_lesson, shared with any other way of adding a less
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from kg.lessons.workspace import FIELD_LIMITS, STATUS_NAMES, STATUSES
-from web.forms import MultiCheckboxField
 from web.i18n import _l
 
 
@@ -20,9 +19,11 @@ class LessonForm(FlaskForm):
     lesson = TextAreaField(_l("教训"), validators=[DataRequired(), Length(max=FIELD_LIMITS["lesson"])])
     recommendation = TextAreaField(_l("建议：谁、做什么"), validators=[DataRequired(),
                                                                  Length(max=FIELD_LIMITS["recommendation"])])
-    act_by = MultiCheckboxField(_l("应由谁落实建议"), choices=[], validate_choice=True)
+    act_by = SelectMultipleField(_l("应由谁落实建议"), choices=[], validate_choice=True,
+                                 render_kw={"data-searchable": "", "size": 8})
     phase = SelectField(_l("阶段"), choices=[], validators=[DataRequired()])
-    hazards = MultiCheckboxField(_l("灾害风险"), choices=[], validate_choice=True)
+    hazards = SelectMultipleField(_l("灾害风险"), choices=[], validate_choice=True,
+                                  render_kw={"data-searchable": "", "size": 8})
     incident = SelectField(_l("来源事件"), choices=[], validators=[Optional()])
     source = SelectField(_l("出处（文件）"), choices=[], validators=[DataRequired()])
     locator = StringField(_l("出处位置（章节、页码）"), validators=[DataRequired(), Length(max=300)])

@@ -10,13 +10,14 @@ import threading
 
 from cachetools import TTLCache
 from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from kg.search.embedder import EmbedderError
 from kg.search.engine import Filters, SearchEngine, SearchError, SearchResult
 from web.extensions import get_access, get_settings, get_store
 from web.graph.names import label_name, localize_names
-from web.i18n import _, content_lang, display_name
+from web.i18n import _, content_lang, current_lang, display_name, text_lang
 from web.search import bp
 from web.search.forms import SearchForm
 from web.security import roles_required
@@ -199,13 +200,32 @@ def api_similar(lesson_id):
     return jsonify(id=lesson_id, similar=[s.as_dict() for s in similar if s.id in allowed])
 
 
+def role_groups() -> tuple[list[dict], str | None]:
+    """The situation page's roles, grouped (community, street, units, responders, county: the
+    search engine's ``kg.search.roles``), each name in the request's language (a Chinese-only name
+    on an English page marked with ``lang``), and the signed-in user's default role."""
+    from kg.search.roles import role_choices
+
+    user = current_user._get_current_object()
+    choices = role_choices(get_store(), user.id if user.is_authenticated else None, tuple(user.roles or ()))
+    english = current_lang() == "en"
+    groups = []
+    for group in choices["groups"]:
+        options = [{"id": o["id"], "name": (o.get("name_en") if english and o.get("name_en") else o["name"]),
+                    "lang": text_lang(o["name"]) if not (english and o.get("name_en")) else None}
+                   for o in group["options"]]
+        groups.append({"name": group["name_en"] if english else group["name"], "options": options})
+    return groups, choices["default"]
+
+
 @bp.get("/search/situation")
 @roles_required()
 def situation():
-    """A situation described in free text, answered in groups."""
+    """A situation described in free text, answered in groups.  The role list is grouped and,
+    until the person chooses, set to their own organization (or their role's usual group)."""
     scenario = (request.args.get("q") or "").strip()[:1000]
-    role = request.args.get("role") or ""
-    roles = filter_options()["Organization"]
+    roles, default = role_groups()
+    role = (request.args.get("role") or "") if "role" in request.args else (default or "")
     answer, notice = None, None
     if scenario:
         try:

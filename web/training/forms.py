@@ -46,14 +46,26 @@ RESULT_CHOICES = [SelectChoice("pass", _l("合格")), SelectChoice("fail", _l("�
 
 
 class SignoffForm(FlaskForm):
-    username = StringField(_l("学员用户名"), validators=[DataRequired(_l("请填写学员用户名")), Length(max=40)],
-                           render_kw={"autocapitalize": "none", "maxlength": 40})
-    course = SelectField(_l("课程"), choices=[], validate_choice=True)
+    """One trainee's practical-skill assessment (the trainee is chosen from the queue; the time
+    is entered in the app's time zone, ``CEM_TIMEZONE``)."""
+
     skill = SelectField(_l("实操项目"), choices=[], validate_choice=True)
     result = RadioField(_l("考核结果"), choices=RESULT_CHOICES, validators=[DataRequired(_l("请选择考核结果"))])
-    assessed_at = DateTimeLocalField(_l("考核时间（UTC，留空为现在）"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    assessed_at = DateTimeLocalField(_l("考核时间（留空为现在）"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=1000)], render_kw={"maxlength": 1000, "rows": 3})
     submit = SubmitField(_l("记录考核结果"))
+
+
+class QueueSearchForm(FlaskForm):
+    """The sign-off queue's filter (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    course = SelectField(_l("课程"), choices=[], validate_choice=True)
+    q = StringField(_l("姓名或用户名"), validators=[Optional(), Length(max=40)],
+                    render_kw={"maxlength": 40, "autocapitalize": "none", "type": "search"})
+    submit = SubmitField(_l("查找"))
 
 
 class AdminEnrolForm(FlaskForm):

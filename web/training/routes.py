@@ -6,23 +6,24 @@ one).  Engine errors (``TrainingError``, a ``DomainError``) reach the app's one 
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from curricula import analytics, certificates, progress, quiz, refreshers
 from curricula.attempts import recorded_answer
 from curricula.bank import list_courses, load_course, load_questions
+from curricula.certificates import Issuer
 from curricula.errors import N_, AttemptClosed, NotFound, TimeLimitExceeded, TrainingError
 from kg.store.base import ID_RE
 from web import audit
 from web.errors import error_response
-from web.extensions import get_store, now
+from web.extensions import get_settings, get_store, now
 from web.i18n import _
-from web.shell import int_arg
 from web.security import public, roles_required
+from web.shell import int_arg
 from web.training import bp
-from web.training.forms import ActionForm, AdminEnrolForm, SignoffForm, VerifyForm, answer_form
+from web.training.forms import ActionForm, AdminEnrolForm, QueueSearchForm, SignoffForm, VerifyForm, answer_form
 from web.training.render import markdown
 
 STAFF = ("instructor", "admin")
@@ -153,7 +154,8 @@ def start(quiz_id):
     if not form.validate_on_submit():
         abort(400)
     attempt = quiz.start_attempt(get_store(), current_user.id, _id(quiz_id), now=now(),
-                                 course=_id(form.course.data) if form.course.data else None)
+                                 course=_id(form.course.data) if form.course.data else None,
+                                 issuer=Issuer.of(get_settings()))
     return redirect(url_for("training.attempt", attempt_id=attempt.id))
 
 
@@ -169,7 +171,8 @@ def practice():
 @bp.get("/attempts/<attempt_id>")
 @roles_required()
 def attempt(attempt_id):
-    view = quiz.view_attempt(get_store(), current_user.id, _id(attempt_id), now=now())
+    view = quiz.view_attempt(get_store(), current_user.id, _id(attempt_id), now=now(),
+                             issuer=Issuer.of(get_settings()))
     if not view.attempt.is_open:
         if view.attempt.late:
             flash(_("作答时间已到，测验已按超时提交。"), "error")
@@ -189,20 +192,24 @@ def answer(attempt_id):
         return error_response(400, _("这道题不属于本次测验，答案未被接受。"))
     shown = quiz.shown_question(store, current_user.id, attempt_id, question_id)
     form = answer_form(shown, formdata=request.form)
+    if recorded_answer(store, attempt_id, question_id) is not None:  # sent again (back button, double click)
+        flash(_("本题已作答，以第一次提交的答案为准；这次提交的答案没有记录。"), "info")
+        return redirect(url_for("training.feedback", attempt_id=attempt_id, question_id=question_id))
     if not form.validate_on_submit():
-        if recorded_answer(store, attempt_id, question_id) is not None:  # a repeated click
-            return redirect(url_for("training.feedback", attempt_id=attempt_id, question_id=question_id))
-        view = quiz.view_attempt(store, current_user.id, attempt_id, now=now())
+        view = quiz.view_attempt(store, current_user.id, attempt_id, now=now(), issuer=Issuer.of(get_settings()))
         if not view.attempt.is_open:
             return redirect(url_for("training.result", attempt_id=attempt_id))
         return render_template("training/attempt.html", view=view, question=shown, form=form,
                                submit_form=ActionForm(), kind_labels=quiz.KIND_LABELS), 400
     choice = form.choice.data if isinstance(form.choice.data, list) else [form.choice.data]
     try:
-        quiz.answer_question(store, current_user.id, attempt_id, question_id, choice, now=now(), detail=False)
+        fb = quiz.answer_question(store, current_user.id, attempt_id, question_id, choice, now=now(), detail=False,
+                                  issuer=Issuer.of(get_settings()))
     except (TimeLimitExceeded, AttemptClosed) as exc:
         flash(exc.translated(), "error")
         return redirect(url_for("training.result", attempt_id=attempt_id))
+    if fb.duplicate:  # answered meanwhile by another request: the first answer stands
+        flash(_("本题已作答，以第一次提交的答案为准；这次提交的答案没有记录。"), "info")
     return redirect(url_for("training.feedback", attempt_id=attempt_id, question_id=question_id))
 
 
@@ -219,7 +226,8 @@ def submit(attempt_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        result = quiz.submit_attempt(get_store(), current_user.id, _id(attempt_id), now=now())
+        result = quiz.submit_attempt(get_store(), current_user.id, _id(attempt_id), now=now(),
+                                     issuer=Issuer.of(get_settings()))
     except TimeLimitExceeded as exc:
         flash(exc.translated(), "error")
         return redirect(url_for("training.result", attempt_id=attempt_id))
@@ -237,8 +245,11 @@ def result(attempt_id):
     if res.attempt.is_open:
         return redirect(url_for("training.attempt", attempt_id=res.attempt.id))
     course = load_course(store, res.attempt.course) if res.attempt.course else None
+    mine = res.attempt.user == current_user.id
+    again = quiz.retake(store, current_user.id, res.attempt, now=now()) if mine else None
+    p = progress.course_progress(store, current_user.id, course, now=now()) if course and mine else None
     return render_template("training/result.html", res=res, course=course, kind_labels=quiz.KIND_LABELS,
-                           form=ActionForm())
+                           form=ActionForm(), retake=again, p=p)
 
 
 # --- certificates -------------------------------------------------------------------------------
@@ -254,7 +265,13 @@ def certificate(cert_id):
     course = load_course(store, cert.course)
     verify_url = url_for("training.verify_code", code=cert.code, _external=True)
     return render_template("training/certificate.html", cert=cert, shown=shown, course=course, verify_url=verify_url,
-                           status_labels=certificates.STATUS_LABELS)
+                           status_labels=certificates.STATUS_LABELS, issuer=_issuer_of(cert))
+
+
+def _issuer_of(cert) -> certificates.Issuer:
+    """Who issued a certificate: as written on it when issued, else the current settings."""
+    current = Issuer.of(get_settings())
+    return Issuer(cert.issuer or current.organization, cert.signatory or current.signatory)
 
 
 @bp.get("/verify")
@@ -275,7 +292,8 @@ def verify():
 def verify_code(code):
     shown = certificates.verify(get_store(), code, now=now())
     return render_template("training/verify.html", form=VerifyForm(formdata=None, code=code), shown=shown,
-                           searched=True, status_labels=certificates.STATUS_LABELS), (200 if shown else 404)
+                           searched=True, status_labels=certificates.STATUS_LABELS,
+                           issuer=_issuer_of(shown["certificate"]) if shown else None), (200 if shown else 404)
 
 
 # --- staff --------------------------------------------------------------------------------------
@@ -289,32 +307,16 @@ def _course_choices():
     return [SelectChoice(c["id"], c["properties"].get("name", c["id"])) for c in list_courses(get_store())]
 
 
-def _skill_choices():
-    out = []
-    seen = []
-    for choice in _course_choices():
-        for skill in certificates.required_skills(load_course(get_store(), choice.value)):
-            if skill not in seen:
-                seen.append(skill)
-                out.append(SelectChoice(skill, _skill_label(skill)))
-    return out
-
-
 @bp.get("/staff")
 @roles_required(*STAFF)
 def staff():
     store, moment = get_store(), now()
     days = int_arg("days", 90, 1, 3650)
+    queues = [(c, len(certificates.signoff_queue(store, c.value, now=moment))) for c in _course_choices()]
     return render_template("training/staff.html", expiring=certificates.expiring(store, now=moment, days=days),
-                           days=days, windows=refreshers.REPORT_WINDOWS, signoff_form=_signoff_form(),
-                           enrol_form=_enrol_form(), status_labels=certificates.STATUS_LABELS)
-
-
-def _signoff_form(formdata=None):
-    form = SignoffForm(formdata=formdata) if formdata is not None else SignoffForm()
-    form.course.choices = _course_choices()
-    form.skill.choices = _skill_choices()
-    return form
+                           expired=certificates.expired_unrenewed(store, now=moment), days=days,
+                           windows=refreshers.REPORT_WINDOWS, queues=queues, enrol_form=_enrol_form(),
+                           status_labels=certificates.STATUS_LABELS)
 
 
 def _enrol_form(formdata=None):
@@ -332,28 +334,76 @@ def _user_id(username: str) -> str:
     return account.id
 
 
-@bp.post("/staff/signoff")
+@bp.get("/staff/signoffs")
 @roles_required(*STAFF)
-def signoff():
-    form = _signoff_form(formdata=request.form)
-    if not form.validate_on_submit():
-        return render_template("training/signoff.html", form=form), 400
+def signoff_queue():
+    """Trainees waiting for a practical-skill sign-off, per course, with a search by name."""
     store, moment = get_store(), now()
-    assessed_at = form.assessed_at.data.replace(tzinfo=moment.tzinfo) if form.assessed_at.data else None
+    form = QueueSearchForm(request.args)
+    form.course.choices = _course_choices()
+    if not form.course.data and form.course.choices:
+        form.course.data = form.course.choices[0].value
+    if not form.validate():
+        return render_template("training/signoff_queue.html", form=form, queue=None, course=None), 400
+    course = _course_or_404(form.course.data)
+    queue = certificates.signoff_queue(store, course, now=moment, query=form.q.data or "")
+    return render_template("training/signoff_queue.html", form=form, queue=queue, course=course,
+                           skill_label=_skill_label, limit=certificates.QUEUE_LIMIT)
+
+
+def _signoff_form(course, waiting, formdata=None):
+    form = SignoffForm(formdata=formdata) if formdata is not None else SignoffForm()
+    form.skill.choices = [SelectChoice(s, _skill_label(s)) for s in certificates.required_skills(course)]
+    if formdata is None and waiting is not None and waiting.missing:
+        form.skill.data = waiting.missing[0]
+    return form
+
+
+def _waiting(course, user_id: str):
+    """The trainee's entry in the course's queue (None: not waiting, e.g. already certified)."""
+    from curricula.progress import get_user
+
+    account = get_user(get_store(), user_id)
+    if account is None:
+        abort(404)
+    found = [w for w in certificates.signoff_queue(get_store(), course, now=now(), limit=10_000) if w.user == user_id]
+    return account, (found[0] if found else None)
+
+
+@bp.route("/staff/signoffs/<course_id>/<user_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def signoff(course_id, user_id):
+    """Record one trainee's practical-skill assessment (chosen from the queue).  The time is
+    entered in the app's time zone and stored in UTC."""
+    store, moment = get_store(), now()
+    course = _course_or_404(course_id)
+    account, waiting = _waiting(course, _id(user_id))
+    form = _signoff_form(course, waiting, formdata=request.form if request.method == "POST" else None)
+    back = url_for("training.signoff_queue", course=course.id, q=request.args.get("q") or None)
+    page = {"course": course, "trainee": account, "waiting": waiting, "form": form, "back": back,
+            "skill_label": _skill_label, "zone": get_settings().timezone}
+    if request.method == "GET":
+        return render_template("training/signoff.html", **page)
+    if not form.validate_on_submit():
+        return render_template("training/signoff.html", **page), 400
+    assessed_at = None
+    if form.assessed_at.data:
+        assessed_at = form.assessed_at.data.replace(tzinfo=get_settings().zone).astimezone(moment.tzinfo)
     try:
         record, cert = certificates.record_signoff(
-            store, user=_user_id(form.username.data), course=form.course.data, skill=form.skill.data,
-            assessor=current_user.id, result=form.result.data, now=moment, assessed_at=assessed_at,
-            note=form.note.data or None)
+            store, user=account.id, course=course.id, skill=form.skill.data, assessor=current_user.id,
+            result=form.result.data, now=moment, assessed_at=assessed_at, note=form.note.data or None,
+            issuer=Issuer.of(get_settings()))
     except TrainingError as exc:
         form.form_errors.append(exc.translated())
-        return render_template("training/signoff.html", form=form), exc.status
+        return render_template("training/signoff.html", **page), exc.status
     audit.record("training.signoff", record.id, f"{record.user} {record.skill} {record.result}")
-    flash(_("已记录 %(user)s 的“%(skill)s”考核结果。", user=form.username.data, skill=_skill_label(record.skill)), "success")
+    flash(_("已记录 %(user)s 的“%(skill)s”考核结果。", user=account.display_name, skill=_skill_label(record.skill)),
+          "success")
     if cert is not None:
         audit.record("training.certificate", cert.id, "via final")
         flash(_("该学员已满足全部条件，证书已签发（验证码 %(code)s）。", code=cert.code), "success")
-    return redirect(url_for("training.staff"))
+    return redirect(back)
 
 
 @bp.post("/staff/enrol")
@@ -361,7 +411,7 @@ def signoff():
 def staff_enrol():
     form = _enrol_form(formdata=request.form)
     if not form.validate_on_submit():
-        return render_template("training/signoff.html", form=form), 400
+        return render_template("training/enrol_error.html", form=form), 400
     try:
         e = progress.enrol(get_store(), _user_id(form.username.data), form.course.data, now=now(), by=current_user.id)
     except TrainingError as exc:

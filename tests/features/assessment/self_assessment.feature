@@ -15,7 +15,7 @@ Feature: Demonstration-community self-assessment
     Then the result shows a total of 87 of 100 and "达到申报条件"
     And the result shows a chart for each of the 10 elements
     And the gap plan lists "编制或修订《社区突发事件综合应急预案》" for criterion "4.1"
-    And the gap plan lists "对照要求整改" for criterion "10.1"
+    And the gap plan lists "做到“创建特色与示范作用”" for criterion "10.1"
 
   Scenario: A reviewer adjusts a score with a reason and signs off
     Given "comm-a" has submitted a self-assessment with every criterion fully met

@@ -133,9 +133,11 @@ def passed_no_certificate(me, final):
 @when(parsers.parse('instructor "{name}" signs off every practical skill for me'))
 def sign_off(site, me, name):
     instructor = Browser(site["app"], site["store"], name)
+    queue = instructor.get(f"/training/staff/signoffs?course={COURSE}&q={me.username}").get_data(as_text=True)
+    assert f"/training/staff/signoffs/{COURSE}/user.{me.username}" in queue
     for skill in SKILLS:
-        response = instructor.post("/training/staff/signoff", {"username": me.username, "course": COURSE,
-                                                               "skill": skill, "result": "pass"})
+        response = instructor.post(f"/training/staff/signoffs/{COURSE}/user.{me.username}",
+                                   {"skill": skill, "result": "pass"})
         assert response.status_code == 302, response.get_data(as_text=True)[:800]
 
 
