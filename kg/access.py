@@ -67,6 +67,12 @@ LABEL_RULES: dict[str, Rule] = {
     "Answer": Rule(frozenset({"admin"})),
     "Evidence": Rule(frozenset({"admin"})),
     "Review": Rule(frozenset({"admin"})),
+    # a community's plan, drills and surveys (kg/plans, kg/drills, kg/survey): its own users and
+    # the reviewers of its area
+    **{label: Rule(frozenset({"community", "reviewer"}), scope="community") for label in (
+        "CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")},
+    # anonymous survey answer sheets: the survey pages show only their counts; admins in graph readers
+    "SurveyResponse": Rule(frozenset({"admin"})),
     # personal data and secrets: never shown by a graph reader
     **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
                                     "QuizAnswer", "Certificate", "SkillSignoff")},
