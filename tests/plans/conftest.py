@@ -63,3 +63,16 @@ def make_world(store) -> World:
 @pytest.fixture
 def world(store) -> World:
     return make_world(store)
+
+
+from tests.search.fixtures import embedder, vector_cache  # noqa: E402,F401 - the session model and its vector cache
+
+
+@pytest.fixture
+def engine(world, embedder, vector_cache):
+    """The search engine over the world's store, lessons indexed (what the lessons workspace needs)."""
+    from kg.search.engine import SearchEngine
+    from kg.search.index import build_index
+
+    build_index(world.store, embedder, labels=["LessonLearned"], cache=vector_cache)
+    return SearchEngine(world.store, embedder)
