@@ -18,8 +18,9 @@ life of a request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kg.store import GraphStore
 from kg.store.base import ID_RE
@@ -51,9 +52,7 @@ KNOWLEDGE = Rule(SIGNED_IN)
 
 LABEL_RULES: dict[str, Rule] = {
     # curated knowledge: every signed-in user
-    **{label: KNOWLEDGE for label in (
-        "Source", "Phase", "Hazard", "Organization", "Duty", "Plan", "Facility", "Incident", "LessonLearned",
-        "Standard", "Criterion", "Course", "Module", "Unit", "Objective")},
+    **dict.fromkeys(("Source", "Phase", "Hazard", "Organization", "Duty", "Plan", "Facility", "Incident", "LessonLearned", "Standard", "Criterion", "Course", "Module", "Unit", "Objective"), KNOWLEDGE),
     # quiz keys: instructors and admins only (reviewers assess communities, not trainees)
     "Question": Rule(frozenset({"instructor"})),
     "Quiz": Rule(STAFF),
@@ -74,8 +73,7 @@ LABEL_RULES: dict[str, Rule] = {
     # anonymous survey answer sheets: the survey pages show only their counts; admins in graph readers
     "SurveyResponse": Rule(frozenset({"admin"})),
     # personal data and secrets: never shown by a graph reader
-    **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
-                                    "QuizAnswer", "Certificate", "SkillSignoff")},
+    **dict.fromkeys(("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer", "Certificate", "SkillSignoff"), PRIVATE),
 }
 
 #: Properties never shown by a graph reader (secrets, search internals).
@@ -99,7 +97,7 @@ class Viewer:
     organization: str | None = None
 
     @classmethod
-    def of(cls, user: Any) -> "Viewer":
+    def of(cls, user: Any) -> Viewer:
         """From a web ``CurrentUser``, an ``Account``, an assessments ``Actor`` or None."""
         if user is None or not getattr(user, "is_authenticated", True) or not getattr(user, "id", None):
             return cls()
@@ -308,5 +306,15 @@ def access_for(store: GraphStore, user: Any) -> Access:
     return Access(store, Viewer.of(user))
 
 
-__all__ = ["Rule", "LABEL_RULES", "HIDDEN_PROPERTIES", "PRIVATE", "KNOWLEDGE", "Viewer", "ANONYMOUS", "Access",
-           "access_for", "rule_for"]
+__all__ = [
+    "ANONYMOUS",
+    "HIDDEN_PROPERTIES",
+    "KNOWLEDGE",
+    "LABEL_RULES",
+    "PRIVATE",
+    "Access",
+    "Rule",
+    "Viewer",
+    "access_for",
+    "rule_for",
+]

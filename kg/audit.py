@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kg.store import GraphStore
 
@@ -20,7 +20,7 @@ ACTION_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def record_event(store: GraphStore, actor: str, action: str, target_id: str | None = "", details: str = "",
@@ -46,4 +46,4 @@ def events(store: GraphStore, *, actor: str | None = None, action: str | None = 
     return [dict(r) for r in rows], (int(total[0]["n"]) if total else 0)
 
 
-__all__ = ["record_event", "events"]
+__all__ = ["events", "record_event"]

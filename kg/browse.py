@@ -176,5 +176,15 @@ def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | N
             "clusters": sorted(clusters, key=lambda c: (-c["count"], c["label"])), "truncated": bool(clusters)}
 
 
-__all__ = ["label_page", "label_slice", "facet_values", "label_counts", "node_detail", "neighbourhood",
-           "ordered_properties", "FACETS", "PER_PAGE", "VIEW_CAP"]
+__all__ = [
+    "FACETS",
+    "PER_PAGE",
+    "VIEW_CAP",
+    "facet_values",
+    "label_counts",
+    "label_page",
+    "label_slice",
+    "neighbourhood",
+    "node_detail",
+    "ordered_properties",
+]

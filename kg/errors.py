@@ -52,7 +52,7 @@ class Message(str):
     message_id: str
     params: dict[str, Any]
 
-    def __new__(cls, message_id: str, **params: Any) -> "Message":
+    def __new__(cls, message_id: str, **params: Any) -> Message:
         self = super().__new__(cls, _format(message_id, params))
         self.message_id, self.params = message_id, params
         return self
@@ -129,5 +129,15 @@ class Unavailable(DomainError):
     status, code, retry_after = 503, "unavailable", 10
 
 
-__all__ = ["N_", "Message", "DomainError", "Invalid", "NotAllowed", "NotFound", "Conflict", "TooLarge",
-           "Unavailable", "translate"]
+__all__ = [
+    "N_",
+    "Conflict",
+    "DomainError",
+    "Invalid",
+    "Message",
+    "NotAllowed",
+    "NotFound",
+    "TooLarge",
+    "Unavailable",
+    "translate",
+]

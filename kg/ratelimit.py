@@ -28,7 +28,7 @@ def counter_id(key: str) -> str:
 
 
 class GraphStoreStorage(Storage):
-    STORAGE_SCHEME = ["cemgraph"]
+    STORAGE_SCHEME = ["cemgraph"]  # noqa: RUF012 - the limits library's registry reads this name
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, *, store: GraphStore,
                  clock: Any = time.time, **_: Any):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -164,7 +165,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _neo4j_needs_password(self) -> "Settings":
+    def _neo4j_needs_password(self) -> Settings:
         if self.is_neo4j and not self.neo4j_password:
             raise ValueError("CEM_STORE points at Neo4j but NEO4J_PASSWORD is not set")
         return self
@@ -199,18 +200,18 @@ class Settings(BaseSettings):
         return f"embedded {self.store_location}"
 
     @classmethod
-    def of(cls, **values: Any) -> "Settings":
+    def of(cls, **values: Any) -> Settings:
         """Settings from field values only (tests, benchmarks): the environment is not read."""
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
             raise SettingsError(explain(exc, {})) from None
 
-    def replace(self, **values: Any) -> "Settings":
+    def replace(self, **values: Any) -> Settings:
         """These settings with some fields changed (validated)."""
         return type(self).of(**{**{k: getattr(self, k) for k in type(self).model_fields}, **values})
 
-    def with_store(self, location: str | None) -> "Settings":
+    def with_store(self, location: str | None) -> Settings:
         """These settings with another store location (the CLI's ``--store``), validated."""
         if not location:
             return self
@@ -227,7 +228,7 @@ def _accepted(field_name: str) -> str:
     return str(extra["accepted"]) if isinstance(extra, dict) else ""
 
 
-def explain(error: ValidationError, env: dict[str, str] | None = None) -> str:
+def explain(error: ValidationError, env: Mapping[str, str] | None = None) -> str:
     """One line per problem: ``VARIABLE='value': why; accepted: …``."""
     env = os.environ if env is None else env
     lines = []
@@ -247,7 +248,7 @@ def explain(error: ValidationError, env: dict[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment), or ``SettingsError``."""
     source = dict(os.environ if env is None else env)
     try:
@@ -286,7 +287,7 @@ def settings_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def unknown_variables(env: dict[str, str] | None = None) -> list[str]:
+def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
     """``CEM_*`` variables in the environment that are no setting (probably misspelt);
     ``CEM_TEST_*`` belong to the test suite."""
     env = os.environ if env is None else env
@@ -347,5 +348,15 @@ if __name__ == "__main__":  # pragma: no cover - documentation helper
         print(f"| `{variable}` | {kind} | {default} | {description} |")
 
 
-__all__ = ["Settings", "SettingsError", "get_settings", "secret_key", "load_settings", "settings_table", "unknown_variables",
-           "ensure_private_dir", "NEO4J_SCHEMES", "SECRET_KEY_MIN"]
+__all__ = [
+    "NEO4J_SCHEMES",
+    "SECRET_KEY_MIN",
+    "Settings",
+    "SettingsError",
+    "ensure_private_dir",
+    "get_settings",
+    "load_settings",
+    "secret_key",
+    "settings_table",
+    "unknown_variables",
+]

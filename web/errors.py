@@ -55,7 +55,7 @@ def error_response(code: int, message: str | None = None, *, retry_after: int | 
         return response
     try:
         return render_template("errors/error.html", code=code, title=title, text=message or text), code, headers
-    except Exception:  # noqa: BLE001 - the error page itself failed (e.g. the store is down)
+    except Exception:
         log.exception("error page %s could not be rendered", code)
         return f"{code} {title}", code, dict(headers, **{"Content-Type": "text/plain; charset=utf-8"})
 
@@ -97,4 +97,4 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-__all__ = ["error_response", "init_errors", "ERROR_TEXT", "is_api_request"]
+__all__ = ["ERROR_TEXT", "error_response", "init_errors", "is_api_request"]

@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from kg.store import GraphStore
 
 
-def init_extensions(app: Flask, *, settings: "Settings", store: "GraphStore", clock: Any) -> None:
+def init_extensions(app: Flask, *, settings: Settings, store: GraphStore, clock: Any) -> None:
     app.extensions["cem_settings"] = settings
     app.extensions["cem_store"] = store
     app.extensions["cem_clock"] = clock
 
 
-def get_store() -> "GraphStore":
+def get_store() -> GraphStore:
     return current_app.extensions["cem_store"]
 
 
-def get_settings() -> "Settings":
+def get_settings() -> Settings:
     return current_app.extensions["cem_settings"]
 
 
@@ -33,7 +33,7 @@ def now() -> datetime:
     return current_app.extensions["cem_clock"].now()
 
 
-def get_access() -> "Access":
+def get_access() -> Access:
     """The access policy for the request's user (``kg.access``), built once per request."""
     try:
         return g._cem_access
@@ -47,4 +47,4 @@ def get_access() -> "Access":
     return access
 
 
-__all__ = ["init_extensions", "get_store", "get_settings", "now", "get_access"]
+__all__ = ["get_access", "get_settings", "get_store", "init_extensions", "now"]

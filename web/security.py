@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, abort, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -343,7 +343,22 @@ def init_security(app: Flask) -> None:
 
 
 __all__ = [
-    "public", "roles_required", "login_required", "access_of", "require_community", "CurrentUser", "AnonymousUser",
-    "sign_in", "sign_out", "sign_in_allowed", "sign_in_succeeded", "client_address", "current_user", "csrf",
-    "init_security", "is_api_request", "unauthenticated", "limiter",
+    "AnonymousUser",
+    "CurrentUser",
+    "access_of",
+    "client_address",
+    "csrf",
+    "current_user",
+    "init_security",
+    "is_api_request",
+    "limiter",
+    "login_required",
+    "public",
+    "require_community",
+    "roles_required",
+    "sign_in",
+    "sign_in_allowed",
+    "sign_in_succeeded",
+    "sign_out",
+    "unauthenticated",
 ]

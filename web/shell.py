@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from datetime import UTC
 
 from cachetools import LRUCache
 from flask import Flask, abort, current_app, request, url_for
@@ -127,7 +128,7 @@ def link(endpoint: str, **values) -> str:
 def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC time (ISO text or a datetime) in the app's time zone (``CEM_TIMEZONE``);
     a date without a time, or text that is no time, is shown as it is."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from web.extensions import get_settings
 
@@ -144,7 +145,7 @@ def localtime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if not isinstance(when, datetime):
         return str(value)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(get_settings().zone).strftime(fmt)
 
 
@@ -157,4 +158,4 @@ def init_shell(app: Flask) -> None:
                                    "settings": app.extensions["cem_settings"]})
 
 
-__all__ = ["register_nav", "nav_items", "NavItem", "init_shell", "int_arg", "localtime", "link"]
+__all__ = ["NavItem", "init_shell", "int_arg", "link", "localtime", "nav_items", "register_nav"]

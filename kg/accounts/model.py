@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 from kg.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 
@@ -66,13 +66,13 @@ def user_id(username: str) -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def stamp(when: datetime | None = None) -> str:
     """A UTC time as stored on accounts: ``2026-12-06T08:00:00Z`` (sortable as text)."""
     when = when or utc_now()
-    return when.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def from_properties(node_id: str, p: dict) -> Account:
@@ -126,7 +126,26 @@ def check_locale(locale: object) -> str | None:
     return str(locale)
 
 
-__all__ = ["LABEL", "ROLES", "LOCALES", "USERNAME_RE", "PASSWORD_MIN", "PASSWORD_MAX", "DISPLAY_NAME_MAX",
-           "Account", "AccountError", "AccountNotFound", "AccountConflict", "AccountNotAllowed", "user_id",
-           "utc_now", "stamp", "from_properties", "check_username", "check_password", "check_roles",
-           "check_display_name", "check_locale"]
+__all__ = [
+    "DISPLAY_NAME_MAX",
+    "LABEL",
+    "LOCALES",
+    "PASSWORD_MAX",
+    "PASSWORD_MIN",
+    "ROLES",
+    "USERNAME_RE",
+    "Account",
+    "AccountConflict",
+    "AccountError",
+    "AccountNotAllowed",
+    "AccountNotFound",
+    "check_display_name",
+    "check_locale",
+    "check_password",
+    "check_roles",
+    "check_username",
+    "from_properties",
+    "stamp",
+    "user_id",
+    "utc_now",
+]

@@ -54,4 +54,4 @@ def rehash(password: str) -> str:
     return _hasher.hash(password)
 
 
-__all__ = ["use_hasher", "hash_password", "verify", "verify_nothing", "needs_rehash", "rehash"]
+__all__ = ["hash_password", "needs_rehash", "rehash", "use_hasher", "verify", "verify_nothing"]

@@ -44,7 +44,7 @@ class _Reads:
         self.lock = threading.Lock()
 
 
-_reads: "weakref.WeakKeyDictionary[GraphStore, _Reads]" = weakref.WeakKeyDictionary()
+_reads: weakref.WeakKeyDictionary[GraphStore, _Reads] = weakref.WeakKeyDictionary()
 _reads_lock = threading.Lock()
 
 
@@ -136,4 +136,4 @@ def end_all(store: GraphStore, account_id: str) -> int:
     return int(rows[0]["deleted"]) if rows else 0
 
 
-__all__ = ["start", "resolve", "end", "end_all", "forget_cached"]
+__all__ = ["end", "end_all", "forget_cached", "resolve", "start"]

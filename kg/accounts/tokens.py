@@ -109,5 +109,15 @@ def account_for_token(store: GraphStore, token: str, now: datetime | None = None
     return account if account.active else None
 
 
-__all__ = ["issue", "list_tokens", "revoke", "revoke_all", "account_for_token", "TokenInfo", "MAX_TOKENS",
-           "LIFETIMES", "NAME_MAX", "PREFIX"]
+__all__ = [
+    "LIFETIMES",
+    "MAX_TOKENS",
+    "NAME_MAX",
+    "PREFIX",
+    "TokenInfo",
+    "account_for_token",
+    "issue",
+    "list_tokens",
+    "revoke",
+    "revoke_all",
+]

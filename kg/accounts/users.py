@@ -10,13 +10,26 @@ bad input and write nothing when they do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from kg.accounts import passwords
-from kg.accounts.model import (LABEL, PASSWORD_MAX, USERNAME_RE, Account, AccountConflict, AccountError,
-                               AccountNotFound, check_display_name, check_locale, check_roles, check_username,
-                               from_properties, stamp, user_id)
+from kg.accounts.model import (
+    LABEL,
+    PASSWORD_MAX,
+    USERNAME_RE,
+    Account,
+    AccountConflict,
+    AccountError,
+    AccountNotFound,
+    check_display_name,
+    check_locale,
+    check_roles,
+    check_username,
+    from_properties,
+    stamp,
+    user_id,
+)
 from kg.errors import N_
 from kg.store import ConstraintViolation, GraphStore
 from kg.store.base import ID_RE
@@ -216,6 +229,19 @@ def update_profile(store: GraphStore, username: str, *, display_name: str | None
     return require(store, username)
 
 
-__all__ = ["get_user", "list_users", "count_admins", "require", "create_user", "authenticate", "set_roles",
-           "set_organization", "set_active", "disable", "enable", "set_password", "change_password",
-           "update_profile"]
+__all__ = [
+    "authenticate",
+    "change_password",
+    "count_admins",
+    "create_user",
+    "disable",
+    "enable",
+    "get_user",
+    "list_users",
+    "require",
+    "set_active",
+    "set_organization",
+    "set_password",
+    "set_roles",
+    "update_profile",
+]

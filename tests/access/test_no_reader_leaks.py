@@ -12,7 +12,7 @@ specification it must meet), so a policy mistake cannot hide behind itself.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,7 +26,7 @@ from kg.content.loader import read_content
 from kg.store.embedded import EmbeddedStore
 from tests.web.platform_fixtures import PASSWORD, login, make_app
 
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
                   "Certificate", "SkillSignoff")
 #: username -> (roles, community, organization)
@@ -58,7 +58,7 @@ def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
         if "reviewer" not in roles:
             out |= ids_by_label.get("CorrectiveAction", set())
         reachable = {c for c, area in AREAS.items()
-                     if c == community and "community" in roles or ("reviewer" in roles and area == organization)}
+                     if (c == community and "community" in roles) or ("reviewer" in roles and area == organization)}
         out |= {c for c in ids_by_label.get("Community", set()) if c not in reachable}
     return out
 

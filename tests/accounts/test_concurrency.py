@@ -42,8 +42,8 @@ def test_a_disable_is_never_undone_by_a_concurrent_write(store):
         for i in range(ROUNDS):
             issued = []
             errors = _race(lambda: accounts.disable(store, "pat"),
-                           lambda: issued.append(tokens.issue(store, "pat", f"round {i}")[0]),
-                           lambda: accounts.update_profile(store, "pat", display_name=f"Pat {i}"),
+                           lambda i=i, issued=issued: issued.append(tokens.issue(store, "pat", f"round {i}")[0]),
+                           lambda i=i: accounts.update_profile(store, "pat", display_name=f"Pat {i}"),
                            lambda: accounts.authenticate(store, "pat", "password-1"))
             assert not errors, errors
             account = accounts.get_user(store, "pat")
@@ -63,7 +63,7 @@ def test_a_password_change_ends_sessions_even_when_a_sign_in_races_it(store):
     for i in range(ROUNDS // 5):
         account = accounts.get_user(store, "sam")
         secret = sessions.start(store, account, hours=1)
-        errors = _race(lambda: accounts.set_password(store, "sam", f"password-{i + 2}"),
+        errors = _race(lambda i=i: accounts.set_password(store, "sam", f"password-{i + 2}"),
                        lambda: accounts.update_profile(store, "sam", locale="en"))
         assert not errors, errors
         assert sessions.resolve(store, secret) is None, f"round {i}: the old session survived"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from kg import accounts
@@ -85,11 +87,11 @@ def test_disable_and_password_change_bump_the_session_version(communities):
 
 
 def test_api_tokens_are_named_stored_hashed_and_expire(communities):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     store = communities
     accounts.create_user(store, "bot", "password-1")
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     token, info = tokens.issue(store, "bot", "nightly export", days=30, now=t0)
     secret = token.split(".", 1)[1]
     assert token.startswith("cem_") and info.name == "nightly export"
@@ -110,7 +112,7 @@ def test_tokens_are_revoked_one_at_a_time_and_only_by_their_owner(communities):
     accounts.create_user(store, "bot", "password-1")
     accounts.create_user(store, "eve", "password-1")
     first, a = tokens.issue(store, "bot", "first")
-    second, b = tokens.issue(store, "bot", "second")
+    second, _second_info = tokens.issue(store, "bot", "second")
     assert {t.name for t in tokens.list_tokens(store, "bot")} == {"first", "second"}
     with pytest.raises(AccountError):
         tokens.revoke(store, "eve", a.id)  # not hers
@@ -120,11 +122,11 @@ def test_tokens_are_revoked_one_at_a_time_and_only_by_their_owner(communities):
 
 
 def test_at_most_max_tokens_are_kept(communities):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     store = communities
     accounts.create_user(store, "bot", "password-1")
-    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
     issued = [tokens.issue(store, "bot", f"t{i}", now=t0 + timedelta(seconds=i))[0] for i in range(tokens.MAX_TOKENS + 1)]
     assert len(tokens.list_tokens(store, "bot")) == tokens.MAX_TOKENS
     assert tokens.account_for_token(store, issued[0], now=t0) is None  # the oldest went
