@@ -117,7 +117,7 @@ def draft(store: GraphStore, community_id: str, hazards: list[str] | None = None
     drawn_from["plans"] = sorted({COMPREHENSIVE} | {p["id"] for ps in covering.values() for p in ps})
 
     wg = work_groups()
-    group_of, outside = wg.group_of(), wg.outside()
+    group_of = wg.group_of()
     selected = _select(catalog, hazard_ids, levels)
     groups = []
     for g in wg.groups:

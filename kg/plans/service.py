@@ -263,7 +263,7 @@ def save_edits(store: GraphStore, viewer: Viewer, community_id: str, edits: Mapp
 
 
 def _check_links(store: GraphStore, community_id: str, drills: Iterable[str], actions: Iterable[str]) -> None:
-    wanted = [i for i in list(drills) + list(actions)]
+    wanted = list(drills) + list(actions)
     if any(not isinstance(i, str) or not ID_RE.match(i) for i in wanted):
         raise Invalid(N_("演练或整改措施编号无效"))
     nodes = store.get_nodes(wanted)

@@ -13,6 +13,7 @@ from assessments.workflow import create_community
 from kg.access import Viewer
 from kg.content.load import load_content
 from kg.content.loader import read_content
+from tests.search.fixtures import embedder, vector_cache  # noqa: F401 - the session model and its vector cache
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
@@ -65,11 +66,9 @@ def world(store) -> World:
     return make_world(store)
 
 
-from tests.search.fixtures import embedder, vector_cache  # noqa: E402,F401 - the session model and its vector cache
-
 
 @pytest.fixture
-def engine(world, embedder, vector_cache):
+def engine(world, embedder, vector_cache):  # noqa: F811 - the session fixtures imported above
     """The search engine over the world's store, lessons indexed (what the lessons workspace needs)."""
     from kg.search.engine import SearchEngine
     from kg.search.index import build_index

@@ -56,7 +56,7 @@ def test_review_lessons_actions_repeats_and_the_plan_revision(world, engine):
     improvement = review.findings[1]
     lesson = store.get_node(improvement.lesson)
     assert lesson["label"] == "LessonLearned" and lesson["properties"]["name"] == IMPROVEMENT["title"]
-    targets = {(l["type"], l["end"]) for l in store.links(improvement.lesson) if l["start"] == improvement.lesson}
+    targets = {(link["type"], link["end"]) for link in store.links(improvement.lesson) if link["start"] == improvement.lesson}
     assert {("FROM_DRILL", first.id), ("LESSON_FOR_PLAN", "community.a:plan"), ("ABOUT", "hazard.rainstorm"),
             ("RECOMMENDS_ACTION_BY", "org.community-committee"), ("CITES", f"src.aar.{first.id[6:]}")} <= targets
     action = store.get_node(improvement.action)["properties"]
@@ -73,7 +73,7 @@ def test_review_lessons_actions_repeats_and_the_plan_revision(world, engine):
                        base=2, note="按演练评估修订叫应办法", now=NOW + timedelta(days=2),
                        revised_after=[first.id], carries_out=[improvement.action])
     assert (v3.meta.revised_after, v3.meta.carries_out) == ([first.id], [improvement.action])
-    links = {(l["type"], l["end"]) for l in store.links(v3.meta.id) if l["start"] == v3.meta.id}
+    links = {(link["type"], link["end"]) for link in store.links(v3.meta.id) if link["start"] == v3.meta.id}
     assert ("REVISED_AFTER", first.id) in links and ("CARRIES_OUT", improvement.action) in links
     # a second drill finds the same problem: flagged as repeating the first drill's lesson
     second = new_drill(store, editor, NOW + timedelta(days=60), name="汛期第二次转移演练")
