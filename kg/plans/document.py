@@ -12,12 +12,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kg.errors import N_
+
 FORMAT = 1
 PHASES = ("phase.source-governance", "phase.preparedness", "phase.response", "phase.recovery")
 #: Kinds of places a plan lists (the standard's 3.4: shelters, evacuation routes, medical
 #: facilities and the command post; assembly points from the community map).
-PLACE_KINDS = {"shelter": "避难场所", "route": "疏散路线", "assembly": "集合点", "medical": "医疗救护点",
-               "command": "应急指挥场所"}
+PLACE_KINDS = {"shelter": N_("避难场所"), "route": N_("疏散路线"), "assembly": N_("集合点"),
+               "medical": N_("医疗救护点"), "command": N_("应急指挥场所")}
 TEXT_MAX = 2000
 LIST_MAX = 200
 

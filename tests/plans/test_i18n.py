@@ -12,7 +12,8 @@ from web.i18n import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The areas' own files (the catalogues: web/translations/en/LC_MESSAGES/<area>.po).
-FILES = ["web/survey", "web/templates/survey", "kg/survey"]
+FILES = ["web/survey", "web/templates/survey", "kg/survey", "web/plans", "web/templates/plans", "kg/plans",
+         "web/drills", "web/templates/drills", "kg/drills"]
 KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
