@@ -213,6 +213,7 @@ def _save(store: GraphStore, viewer: Viewer, plan: PlanRecord, doc: Document, *,
         "community": plan.community, "plan": plan.id, "number": number, "state": DRAFT, "document": doc.to_json(),
         "created_by": viewer.id or "", "created_at": at, "note": note, "changes": changes(previous, doc),
         "hazards": doc.hazard_ids(), "check_passes": not findings, "check_findings": len(findings),
+        "check_codes": sorted({f.code for f in findings}), "check_criteria": sorted({f.criterion for f in findings}),
         "revised_after": revised_after, "carries_out": carries_out}
     if base:
         props["base"] = base
