@@ -13,7 +13,8 @@ from web.i18n import TRANSLATIONS
 ROOT = Path(__file__).resolve().parents[2]
 #: The areas' own files (the catalogues: web/translations/en/LC_MESSAGES/<area>.po).
 FILES = ["web/survey", "web/templates/survey", "kg/survey", "web/plans", "web/templates/plans", "kg/plans",
-         "web/drills", "web/templates/drills", "kg/drills"]
+         "web/drills", "web/templates/drills", "kg/drills", "web/application", "web/templates/application",
+         "assessments/evidence_rules.py", "assessments/proposals.py", "assessments/review_levels.py"]
 KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 

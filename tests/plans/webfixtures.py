@@ -17,7 +17,8 @@ PEOPLE = {
     "boss": (("admin",), None, None),
 }
 TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"|value="([^"]+)" name="csrf_token"'
-                      r'|id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
+                      r'|id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"'
+                      r'|type="hidden" name="csrf_token" value="([^"]+)"')
 
 
 def add_people(store) -> None:
