@@ -82,6 +82,14 @@ HIDDEN_PROPERTIES = frozenset({"password_hash", "api_token_hashes", "auth_versio
                                "search_vector"})
 
 
+#: Properties that name an account (``user.<name>``: who wrote, opened, reviewed or signed a
+#: record).  Accounts are private, so no graph reader shows them; each area's own pages show who
+#: did what to the people allowed to know.
+ACCOUNT_PROPERTIES = frozenset({"created_by", "updated_by", "modified_by", "opened_by", "closed_by", "in_force_by",
+                                "reviewed_by", "submitted_by", "signed_off_by", "street_signed_off_by",
+                                "county_signed_off_by", "reviewer", "assessor", "actor", "user"})
+
+
 def rule_for(label: str | None) -> Rule | None:
     return LABEL_RULES.get(label or "")
 
@@ -266,7 +274,7 @@ class Access:
 
     @staticmethod
     def public_properties(properties: Mapping) -> dict:
-        return {k: v for k, v in properties.items() if k not in HIDDEN_PROPERTIES}
+        return {k: v for k, v in properties.items() if k not in HIDDEN_PROPERTIES and k not in ACCOUNT_PROPERTIES}
 
     # nested answers (search context, the situation answer) ---------------------------------------
     def prune(self, value: Any) -> Any:
@@ -308,7 +316,7 @@ def access_for(store: GraphStore, user: Any) -> Access:
 
 __all__ = [
     "ANONYMOUS",
-    "HIDDEN_PROPERTIES",
+    "HIDDEN_PROPERTIES", "ACCOUNT_PROPERTIES",
     "KNOWLEDGE",
     "LABEL_RULES",
     "PRIVATE",

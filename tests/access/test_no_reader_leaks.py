@@ -60,7 +60,42 @@ def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
         reachable = {c for c, area in AREAS.items()
                      if (c == community and "community" in roles) or ("reviewer" in roles and area == organization)}
         out |= {c for c in ids_by_label.get("Community", set()) if c not in reachable}
+        # a community's plan, drills and surveys: like the community itself; survey answer sheets: admins
+        out |= ids_by_label.get("SurveyResponse", set())
+        out |= {i for label in PLAN_LABELS for i in ids_by_label.get(label, set())
+                if COMMUNITY_OF.get(i) not in reachable}
     return out
+
+
+#: Community-scoped records of the plans, drills and survey areas, and the community of each
+#: generated one (filled by _populate).
+PLAN_LABELS = ("CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")
+COMMUNITY_OF: dict[str, str] = {}
+
+
+def _plans_drills_surveys(store, embedder) -> None:
+    """Each community's plan in force, a reviewed drill (an improvement: a lesson and a corrective
+    action) and a survey with an answer sheet."""
+    from kg.access import Viewer
+    from kg.drills import drills as dr
+    from kg.plans import service as ps
+    from kg.search.engine import SearchEngine
+    from kg.survey import survey as sv
+
+    engine = SearchEngine(store, embedder)
+    for username in ("p-comm-x", "p-comm-y"):
+        viewer = Viewer.of(accounts.get_user(store, username))
+        cid = viewer.community
+        ps.start_plan(store, viewer, cid, ["hazard.rainstorm"], now=NOW)
+        ps.put_in_force(store, viewer, cid, 1, expected=1, now=NOW)
+        drill = dr.create_drill(store, viewer, cid, name="测试演练", kind="tabletop", held_on="2026-05-20",
+                                hazards=["hazard.rainstorm"], objectives=["检验预警叫应"], residents=5, now=NOW)
+        dr.review_drill(store, engine, viewer, drill.id, [dr.FindingInput(
+            objective=0, kind="improvement", title=f"叫应漏户{cid[-1]}", observation="两户没有接到预警电话。",
+            analysis="名单没有更新。", lesson="叫应名单要每月更新。", recommendation="社区居委会每月更新叫应名单。",
+            owner="org.community-committee", due_date="2026-07-01")], now=NOW)
+        survey = sv.open_survey(store, viewer, cid, name="测试问卷", size=5, now=NOW)
+        sv.record_response(store, survey, {q.id: [0] for q in sv.questions_of(store, survey)}, now=NOW)
 
 
 def _populate(store, embedder, cache) -> dict[str, set[str]]:
@@ -116,10 +151,13 @@ def _populate(store, embedder, cache) -> dict[str, set[str]]:
         wf.save_answers(store, actor, record.id, {first: {"answer": "met", "note": "测试说明", "last_done": ""}},
                         expected_version=record.version, now=NOW)
         add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
+    _plans_drills_surveys(store, embedder)
     ids_by_label: dict[str, set[str]] = {}
     for record in store.export_records():
         if record["kind"] == "node":
             ids_by_label.setdefault(record["labels"][0], set()).add(record["id"])
+            if record["labels"][0] in PLAN_LABELS:
+                COMMUNITY_OF[record["id"]] = record["properties"]["community"]
     return ids_by_label
 
 
@@ -198,8 +236,11 @@ def test_the_specification_is_not_empty(world):
     """The property above means something: every viewer is forbidden private records that exist,
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
-                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community"):
+                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community", *PLAN_LABELS,
+                  "SurveyResponse"):
         assert world["ids"].get(label), label
+    own = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x"}
+    assert own and not own & forbidden_ids("p-comm-x", world["ids"]) and own <= forbidden_ids("p-comm-y", world["ids"])
     assert world["ids"]["Community"] & forbidden_ids("p-comm-x", world["ids"]) == {"community.test-y"}
     assert "community.test-x" not in forbidden_ids("p-reviewer-x", world["ids"])
     assert "community.test-x" in forbidden_ids("p-reviewer-none", world["ids"])
