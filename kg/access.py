@@ -66,6 +66,15 @@ LABEL_RULES: dict[str, Rule] = {
     "Answer": Rule(frozenset({"admin"})),
     "Evidence": Rule(frozenset({"admin"})),
     "Review": Rule(frozenset({"admin"})),
+    # the community workspace (kg.community): the records of the viewer's communities; the
+    # workspace pages apply finer rules (kg.community.access)
+    **{label: Rule(frozenset({"community", "reviewer"}), scope="community") for label in (
+        "CommunityGrid", "CommunityPerson", "HazardCase", "RiskAssessment", "Shelter", "SupplyItem", "SupplyMinimum",
+        "ResponseTeam", "BaseMap", "MapFeature")},
+    # vulnerable residents (personal information: only the community's editors and the paired
+    # helpers, on the workspace pages) and a case's log (names who did what): no graph reader
+    "VulnerableResident": PRIVATE,
+    "CaseEvent": PRIVATE,
     # a community's plan, drills and surveys (kg/plans, kg/drills, kg/survey): its own users and
     # the reviewers of its area
     **{label: Rule(frozenset({"community", "reviewer"}), scope="community") for label in (
@@ -79,7 +88,10 @@ LABEL_RULES: dict[str, Rule] = {
 #: Properties never shown by a graph reader (secrets, search internals).
 HIDDEN_PROPERTIES = frozenset({"password_hash", "api_token_hashes", "auth_version", "secret_hash", "embedding",
                                "search_text", "search_terms", "search_hash", "search_model", "embedding_model",
-                               "search_vector"})
+                               "search_vector",
+                               # community records: the accounts of the people behind them
+                               "account", "reported_by", "assessed_by", "fixed_by", "verified_by", "assignee_account",
+                               "escalated_by", "last_event"})
 
 
 #: Properties that name an account (``user.<name>``: who wrote, opened, reviewed or signed a

@@ -299,9 +299,10 @@ def _register_area_commands() -> None:
     from assessments import evidence_cli  # noqa: F401 - adds `cem assessment propose` to the group
     from curricula import cli as training_commands
     from kg.accounts import cli as account_commands
+    from kg.community import cli as community_commands
     from kg.search import cli as search_commands
 
-    for module in (search_commands, training_commands, assessment_commands, account_commands):
+    for module in (search_commands, training_commands, assessment_commands, account_commands, community_commands):
         for command in module.commands:
             main.add_command(command)
 

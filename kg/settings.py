@@ -122,6 +122,18 @@ class Settings(BaseSettings):
                                    "a name of at most 100 characters", max_length=100)
     certificate_signatory: str = _env("CEM_CERTIFICATE_SIGNATORY", "", "Who signs training certificates "
                                       "(name and title)", "a name of at most 100 characters", max_length=100)
+    # --- community workspace --------------------------------------------------------------------
+    personal_data_key: SecretStr | None = _env(
+        "CEM_PERSONAL_DATA_KEY", None, "Fernet key(s) that encrypt residents' phone numbers, ID numbers and health "
+        "notes in the store (comma-separated: the first encrypts, all decrypt, for rotation); default: a key "
+        "generated once into CEM_DATA_DIR/personal_data_key", "one or more Fernet keys (44 characters of URL-safe "
+        "base64) separated by commas")
+    photo_max_bytes: int = _env("CEM_PHOTO_MAX_BYTES", 5 * 1024 * 1024, "Largest photo or base-map image accepted "
+                                "by the community workspace (bytes; phones resize photos before sending)",
+                                "a whole number of bytes from 1024 to 104857600", ge=1024, le=100 * 1024 ** 2)
+    map_tile_url: str = _env("CEM_MAP_TILE_URL", "", "Optional map-tile server for the community map "
+                             "({z}/{x}/{y} template); empty: the community's own base image only (works offline)",
+                             "empty, or an http(s) URL containing {z}, {x} and {y}")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env(
         "CEM_LOG_LEVEL", "INFO", "Lowest level of log messages written", "DEBUG, INFO, WARNING or ERROR")
 
@@ -162,6 +174,24 @@ class Settings(BaseSettings):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError("unknown time zone") from None
+        return value
+
+    @field_validator("personal_data_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        for part in value.get_secret_value().split(","):
+            if not is_fernet_key(part.strip()):
+                raise ValueError("not a Fernet key (32 bytes in URL-safe base64)")
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_url(cls, value: str) -> str:
+        value = (value or "").strip()
+        if value and (not value.startswith(("https://", "http://")) or not all(p in value for p in ("{z}", "{x}", "{y}"))):
+            raise ValueError("not an http(s) tile URL with {z}, {x} and {y}")
         return value
 
     @model_validator(mode="after")
@@ -242,7 +272,7 @@ def explain(error: ValidationError, env: Mapping[str, str] | None = None) -> str
         name = fields[0]
         variable = _env_name(name)
         shown = env.get(variable, problem.get("input"))
-        if name in ("secret_key", "neo4j_password"):
+        if name in ("secret_key", "neo4j_password", "personal_data_key"):
             shown = "…"  # never print a secret
         lines.append(f"{variable}={shown!r}: {message}; accepted: {_accepted(name)}")
     return "\n".join(lines)
@@ -293,6 +323,61 @@ def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
     env = os.environ if env is None else env
     known = {_env_name(n) for n in Settings.model_fields}
     return sorted(k for k in env if k.startswith("CEM_") and not k.startswith("CEM_TEST_") and k not in known)
+
+
+def is_fernet_key(text: str) -> bool:
+    """A Fernet key: 32 bytes in URL-safe base64 (44 characters)."""
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(text.encode("ascii"))) == 32 and len(text) == 44
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return False
+
+
+def personal_data_keys(settings: Settings) -> list[str]:
+    """``CEM_PERSONAL_DATA_KEY`` (comma-separated keys, the first encrypts), else the key kept in
+    ``CEM_DATA_DIR/personal_data_key`` (generated there once, 0600).  A key file that is not a
+    Fernet key is an error: it is never replaced (the data it encrypted would be lost)."""
+    if settings.personal_data_key is not None:
+        return [k.strip() for k in settings.personal_data_key.get_secret_value().split(",") if k.strip()]
+    return [_key_file(settings.data_dir / "personal_data_key", _new_fernet_key, is_fernet_key,
+                      "CEM_PERSONAL_DATA_KEY", "a Fernet key")]
+
+
+def _new_fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
+
+
+def _key_file(path: Path, make, valid, variable: str, what: str) -> str:
+    """A key kept in ``path``: read it, or write a new one atomically (0600) if there is none."""
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: the key file cannot be read ({exc}); fix its permissions or set "
+                            f"{variable}") from None
+    if key is not None:
+        if not valid(key):
+            raise SettingsError(f"{path}: the file does not hold {what}; restore it from a backup or set {variable}")
+        return key
+    ensure_private_dir(path.parent)
+    key = make()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    try:
+        os.link(tmp, path)  # atomic, and never replaces a key another process just wrote
+    except FileExistsError:
+        key = path.read_text(encoding="utf-8").strip()
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -355,7 +440,9 @@ __all__ = [
     "SettingsError",
     "ensure_private_dir",
     "get_settings",
+    "is_fernet_key",
     "load_settings",
+    "personal_data_keys",
     "secret_key",
     "settings_table",
     "unknown_variables",

@@ -28,7 +28,15 @@ from tests.web.platform_fixtures import PASSWORD, login, make_app
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
-                  "Certificate", "SkillSignoff")
+                  "Certificate", "SkillSignoff",
+                  # the community workspace: residents (personal information) and the case log
+                  "VulnerableResident", "CaseEvent")
+#: Community workspace records: like the Community they belong to (its users, the reviewers of
+#: its area, admins).
+COMMUNITY_RECORDS = ("CommunityGrid", "CommunityPerson", "HazardCase", "RiskAssessment", "Shelter", "SupplyItem",
+                     "SupplyMinimum", "ResponseTeam", "BaseMap", "MapFeature",
+                     # a community's plan, drills and surveys (kg.plans, kg.drills, kg.survey)
+                     "CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")
 #: username -> (roles, community, organization)
 PEOPLE = {
     "p-admin": (("admin",), None, None),
@@ -60,16 +68,14 @@ def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
         reachable = {c for c, area in AREAS.items()
                      if (c == community and "community" in roles) or ("reviewer" in roles and area == organization)}
         out |= {c for c in ids_by_label.get("Community", set()) if c not in reachable}
-        # a community's plan, drills and surveys: like the community itself; survey answer sheets: admins
+        out |= {i for label in COMMUNITY_RECORDS for i, c in COMMUNITY_OF.items()
+                if i in ids_by_label.get(label, set()) and c not in reachable}
+        # anonymous survey answer sheets: only their counts are shown (survey pages); admins in graph readers
         out |= ids_by_label.get("SurveyResponse", set())
-        out |= {i for label in PLAN_LABELS for i in ids_by_label.get(label, set())
-                if COMMUNITY_OF.get(i) not in reachable}
     return out
 
 
-#: Community-scoped records of the plans, drills and survey areas, and the community of each
-#: generated one (filled by _populate).
-PLAN_LABELS = ("CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")
+#: record id -> its community (filled when the world is made)
 COMMUNITY_OF: dict[str, str] = {}
 
 
@@ -98,7 +104,7 @@ def _plans_drills_surveys(store, embedder) -> None:
         sv.record_response(store, survey, {q.id: [0] for q in sv.questions_of(store, survey)}, now=NOW)
 
 
-def _populate(store, embedder, cache) -> dict[str, set[str]]:
+def _populate(store, embedder, cache, tmp_data) -> dict[str, set[str]]:
     content = read_content()
     assert content.ok, content.problems[:3]
     store.init_schema()
@@ -151,14 +157,60 @@ def _populate(store, embedder, cache) -> dict[str, set[str]]:
         wf.save_answers(store, actor, record.id, {first: {"answer": "met", "note": "测试说明", "last_done": ""}},
                         expected_version=record.version, now=NOW)
         add_evidence(store, actor, record.id, first, kind="note", text="测试佐证", now=NOW)
+    _community_records(store, tmp_data)
     _plans_drills_surveys(store, embedder)
     ids_by_label: dict[str, set[str]] = {}
     for record in store.export_records():
         if record["kind"] == "node":
             ids_by_label.setdefault(record["labels"][0], set()).add(record["id"])
-            if record["labels"][0] in PLAN_LABELS:
-                COMMUNITY_OF[record["id"]] = record["properties"]["community"]
+            community = record["properties"].get("community")
+            if record["labels"][0] in COMMUNITY_RECORDS and community:
+                COMMUNITY_OF[record["id"]] = community
     return ids_by_label
+
+
+def _community_records(store, data_dir) -> None:
+    """Each test community's workspace: a grid, people (one of them p-trainee's account, as a
+    helper), a reported and an assessed case with their log, a resident paired with the helper,
+    a shelter, supplies and the minimum list, a team, a risk assessment, a base map and a route."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from kg.access import Access
+    from kg.community import ledger, mapdata, profile, registers, residents
+    from kg.community.crypto import Cipher
+
+    cipher = Cipher([base64.urlsafe_b64encode(b"t" * 32).decode()])
+    store.upsert_nodes("Hazard", [{"id": "hazard.test-leak", "properties": {
+        "name": "测试隐患", "name_en": "Test hazard", "category": "accident"}}])
+    image = io.BytesIO()
+    Image.new("RGB", (200, 100), (255, 255, 255)).save(image, "PNG")
+    for community, username in (("community.test-x", "p-comm-x"), ("community.test-y", "p-comm-y")):
+        grid = profile.save_grid(store, community, {"name": "测试网格", "households": 10})
+        helper = profile.save_person(store, community, {"name": "测试帮扶人", "role": "volunteer", "grid": grid,
+                                                        "account": "p-trainee"})
+        viewer = wf.Actor.of(accounts.get_user(store, username))
+        actor = ledger.Actor(Access(store, viewer), username)
+        case, _ = ledger.report_case(store, actor, community, {"hazard": "hazard.test-leak", "place": "测试地点",
+                                                               "description": "测试", "grid": grid}, now=NOW,
+                                     data_dir=str(data_dir))
+        ledger.report_case(store, actor, community, {"hazard": "hazard.test-leak", "place": "另一地点",
+                                                     "description": "测试"}, now=NOW, data_dir=str(data_dir))
+        ledger.transition(store, actor, case.id, "assess", {"organization": "org.test-street-x"},
+                          expected_version=case.version, now=NOW)
+        residents.save_resident(store, cipher, viewer, community, {"name": "测试居民", "categories": "elderly_alone",
+                                                                   "phone": "13800001111", "helpers": [helper]})
+        registers.save_shelter(store, community, {"name": "测试避难场所", "kind": "facility.shelter"})
+        registers.save_supply(store, community, {"kind": "other", "quantity": 1})
+        registers.set_minimum(store, community, [{"kind": "other", "min_quantity": 2}])
+        registers.save_team(store, community, {"name": "测试队伍", "kind": "volunteer", "members": [helper]})
+        registers.save_risk_assessment(store, community, {"assessed_on": "2026-05-01"},
+                                       [{"hazard": "hazard.test-leak", "likelihood": 2, "consequence": 2}],
+                                       today=NOW.date())
+        mapdata.set_base_map(store, community, image.getvalue(), data_dir=str(data_dir), max_bytes=10 ** 6, now=NOW)
+        mapdata.save_feature(store, community, {"kind": "evacuation_route", "name": "测试路线", "coords": "1,1,50,50"})
 
 
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
@@ -169,7 +221,7 @@ def world(request, tmp_path_factory, embedder, vector_cache):
         from tests.conftest import _neo4j_store
 
         store = _neo4j_store()
-    ids_by_label = _populate(store, embedder, vector_cache)
+    ids_by_label = _populate(store, embedder, vector_cache, tmp_path_factory.mktemp("leak-data"))
     app = make_app(store, graph_cache_seconds=0)
     clients = {}
     for username in PEOPLE:
@@ -183,7 +235,8 @@ def world(request, tmp_path_factory, embedder, vector_cache):
 
 
 READERS = ["api-search", "page-search", "api-node", "api-neighbours", "api-label", "page-node", "page-graph-json",
-           "page-label", "page-community", "page-home"]
+           "page-label", "page-community", "page-home", "api-community", "api-community-cases", "page-community-cases",
+           "page-community-map"]
 
 
 def _request(client, reader: str, node_id: str, label: str, term: str):
@@ -205,6 +258,15 @@ def _request(client, reader: str, node_id: str, label: str, term: str):
         return client.get(f"/graph/{label}")
     if reader == "page-community":
         return client.get(f"/community/{node_id}")
+    community = COMMUNITY_OF.get(node_id, node_id)
+    if reader == "api-community":
+        return client.get(f"/api/v1/communities/{community}")
+    if reader == "api-community-cases":
+        return client.get(f"/api/v1/communities/{community}/cases")
+    if reader == "page-community-cases":
+        return client.get(f"/community/{community}/cases")
+    if reader == "page-community-map":
+        return client.get(f"/community/{community}/map.json")
     return client.get("/")
 
 
@@ -221,7 +283,8 @@ def test_no_reader_lists_a_record_its_viewer_may_not_see(world, data):
     term = data.draw(st.sampled_from(TERMS), label="term")
     response = _request(world["clients"][username], reader, node_id, label, term)
     if node_id in forbidden and reader in ("api-node", "api-neighbours", "page-node", "page-graph-json",
-                                           "page-community"):
+                                           "page-community", "api-community", "api-community-cases",
+                                           "page-community-cases", "page-community-map"):
         assert response.status_code in (403, 404), (username, reader, node_id, response.status_code)
         return  # the error answer may name the id that was asked for; nothing else is in it
     assert response.status_code in (200, 403, 404), (username, reader, node_id, label, response.status_code)
@@ -236,11 +299,16 @@ def test_the_specification_is_not_empty(world):
     """The property above means something: every viewer is forbidden private records that exist,
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
-                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community", *PLAN_LABELS,
-                  "SurveyResponse"):
+                  "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community", *COMMUNITY_RECORDS,
+                  "VulnerableResident", "CaseEvent", "SurveyResponse"):
         assert world["ids"].get(label), label
-    own = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x"}
-    assert own and not own & forbidden_ids("p-comm-x", world["ids"]) and own <= forbidden_ids("p-comm-y", world["ids"])
+    plans_x = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x" and i.startswith(("community.", "drill."))}
+    assert plans_x and plans_x <= forbidden_ids("p-comm-y", world["ids"])
+    assert not plans_x & forbidden_ids("p-comm-x", world["ids"])
+    cases_y = {i for i in world["ids"]["HazardCase"] if COMMUNITY_OF[i] == "community.test-y"}
+    assert cases_y and cases_y <= forbidden_ids("p-comm-x", world["ids"])
+    assert not cases_y & forbidden_ids("p-admin", world["ids"])
+    assert world["ids"]["VulnerableResident"] <= forbidden_ids("p-comm-x", world["ids"])
     assert world["ids"]["Community"] & forbidden_ids("p-comm-x", world["ids"]) == {"community.test-y"}
     assert "community.test-x" not in forbidden_ids("p-reviewer-x", world["ids"])
     assert "community.test-x" in forbidden_ids("p-reviewer-none", world["ids"])

@@ -1,4 +1,4 @@
-"""Graph browsing: label lists, node pages, the neighbourhood view, and a community overview."""
+"""Graph browsing: label lists, node pages, the neighbourhood view."""
 
 from flask import Blueprint
 
@@ -12,9 +12,6 @@ def init_app(app):
 
     register_nav(app, "graph.index", _l("知识图谱"), order=10,
                  description=_l("浏览灾害风险、职责、组织、预案与经验教训及其关系"))
-    register_nav(app, "graph.community", _l("我的社区"), order=30, roles=("community",),
-                 args=lambda user: {"community_id": user.community_id} if user.community_id else None,
-                 description=_l("本社区概况与自评"))
     app.jinja_env.globals.update(label_name=label_name, rel_name=rel_name)
 
 

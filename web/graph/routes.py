@@ -1,5 +1,5 @@
-"""Graph browsing pages (any signed-in user; what each sees is the access policy's) and the
-community overview (its own users, the reviewers of its area, admins)."""
+"""Graph browsing pages (any signed-in user; what each sees is the access policy's).  The
+community overview moved to the community workspace (web/community, same URL and rule)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from web.extensions import get_access
 from web.graph import bp
 from web.graph.names import label_name, rel_name
 from web.i18n import display_name
-from web.security import login_required, require_community, roles_required
+from web.security import login_required
 from web.shell import int_arg
 
 MAX_QUERY = 100
@@ -109,16 +109,3 @@ def neighbourhood(node_id):
     body = json.dumps({"root": found["id"], "depth": depth, "truncated": graph["truncated"],
                        "elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, separators=(",", ":"))
     return current_app.response_class(body, mimetype="application/json")
-
-
-@bp.get("/community/<community_id>")
-@roles_required("community", "reviewer")
-def community(community_id):
-    require_community(community_id)
-    access = get_access()
-    found = access.get(community_id)
-    if found is None or found["label"] != "Community":
-        abort(404)
-    neighbours = access.visible(access.store.neighbours(community_id, depth=1, limit=200))
-    return render_template("graph/community.html", community=found,
-                           properties=browse.ordered_properties(access, found["properties"]), neighbours=neighbours)
