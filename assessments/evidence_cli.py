@@ -13,7 +13,7 @@ from assessments.checklist import DEFAULT_STANDARD
 from assessments.cli import assessment
 from kg.cli import fail, opened_store, store_option
 
-STATE_TEXT = {"proposed": "proposed", "no_records": "no records yet", "waits": "needs workspace records"}
+STATE_TEXT = {"proposed": "proposed", "no_records": "no records yet"}
 
 
 @assessment.command("propose")

@@ -8,10 +8,9 @@ declared rule for one community, ``propose_many`` for many (the reads are batche
 kind of record for all the communities).
 
 A ``Proposal`` carries the proposed answer (met / partly / not_met, or a value for a numeric
-criterion), the figures behind it and the records it rests on.  Its ``state`` is ``proposed``,
-``no_records`` (the records that would prove it are not there yet — nothing is proposed) or
-``waits`` (this store has no community-workspace records at all: the rule needs the workspace's
-labels).  Records are read as they are: a rule never guesses.
+criterion), the figures behind it and the records it rests on.  Its ``state`` is ``proposed`` or
+``no_records`` (the records that would prove it are not there yet — nothing is proposed).
+Records are read as they are: a rule never guesses.
 
 Rules over the plans, drills, survey and training records (``kg.plans``, ``kg.drills``,
 ``kg.survey``, ``curricula``) and over the community workspace's records (grids, ledger, risk
@@ -30,14 +29,12 @@ from functools import cached_property
 from typing import Any
 
 from assessments.checklist import DEFAULT_STANDARD
+from assessments.errors import ChecklistInvalid
 from kg.errors import N_, Message
 from kg.store.base import GraphStore
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
-PROPOSED, NO_RECORDS, WAITS = "proposed", "no_records", "waits"
-#: Labels of the community workspace (issue 14) the workspace rules read.
-WORKSPACE_LABELS = ("CommunityGrid", "CommunityPerson", "HazardCase", "RiskAssessment", "VulnerableResident",
-                    "Shelter", "SupplyItem", "SupplyMinimum", "ResponseTeam", "BaseMap", "MapFeature")
+PROPOSED, NO_RECORDS = "proposed", "no_records"
 CORE_COURSES = ("core",)
 
 
@@ -153,10 +150,6 @@ class Context:
         self.communities = list(dict.fromkeys(communities))
         self.now = now
         self.today: date = now.date()
-
-    @cached_property
-    def workspace(self) -> bool:
-        return all(label in self.store.schema.labels for label in WORKSPACE_LABELS)
 
     @cached_property
     def community_props(self) -> dict[str, dict]:
@@ -372,18 +365,10 @@ def trained_responders(ctx: Context, community: str, d: Declared) -> Proposal:
 
 # --- rules over the community workspace's records (kg.community) -------------------------------------------
 
-def _waits(d: Declared) -> Proposal:
-    return _proposal(d, None, [], state=WAITS, note=Message(N_("需要社区工作台的记录（网格、台账、避难场所、物资、队伍等）")))
-
-
 def _workspace_rule(name: str, kinds: tuple[str, ...]):
-    """A rule over the workspace's records: it waits while this store has none of their labels."""
+    """A rule over the community workspace's records (``kg.community``)."""
     def register(fn):
-        def run(ctx: Context, community: str, d: Declared) -> Proposal:
-            if not ctx.workspace:
-                return _waits(d)
-            return fn(ctx, community, d)
-        RULES[name] = RuleSpec(name, run, kinds, workspace=True)
+        RULES[name] = RuleSpec(name, fn, kinds, workspace=True)
         return fn
     return register
 
@@ -396,13 +381,252 @@ WORKSPACE_RULES = {
 }
 
 
-def _not_implemented_yet(ctx: Context, community: str, d: Declared) -> Proposal:
-    return _waits(d)
+class Workspace:
+    """The community workspace's records of every community of a context, read once per kind."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def records(self, label: str) -> dict[str, list[dict]]:
+        def read():
+            out: dict[str, list[dict]] = defaultdict(list)
+            for row in self.ctx.store.run_read_for("evidence_ws_records", label, communities=self.ctx.communities):
+                out[row["community"]].append(dict(row["props"], id=row["id"]))
+            return out
+        return self.ctx._memo(("ws", label), read)
+
+    @cached_property
+    def residents(self) -> dict[str, tuple[int, int, int]]:
+        return {r["community"]: (int(r["residents"]), int(r["paired"] or 0), int(r["carded"] or 0))
+                for r in self.ctx.store.run_read("evidence_ws_residents", communities=self.ctx.communities)}
+
+    @cached_property
+    def helpers(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for r in self.ctx.store.run_read("evidence_ws_helpers", communities=self.ctx.communities):
+            out[r["community"]].append(r)
+        return out
+
+    @cached_property
+    def team_members(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for r in self.ctx.store.run_read("evidence_ws_team_members", communities=self.ctx.communities):
+            out[r["team"]].append(r)
+        return out
+
+    @cached_property
+    def case_points(self) -> dict[str, int]:
+        return {r["community"]: int(r["placed"])
+                for r in self.ctx.store.run_read("evidence_ws_case_points", communities=self.ctx.communities)}
+
+    def rates(self, months: int):
+        from kg.community.ledger import handling_rates
+
+        return self.ctx._memo(("rates", months), lambda: handling_rates(self.ctx.store, now=self.ctx.now,
+                                                                         communities=self.ctx.communities,
+                                                                         months=months))
+
+    @cached_property
+    def trained_accounts(self) -> set[str]:
+        """Accounts of helpers and team members with a training record (a current certificate or
+        a passing sign-off in the last 12 months)."""
+        accounts = {r["account"] for rows in self.helpers.values() for r in rows if r.get("account")}
+        accounts |= {r["account"] for rows in self.team_members.values() for r in rows if r.get("account")}
+        if not accounts:
+            return set()
+        rows = self.ctx.store.run_read("evidence_trained_accounts", accounts=sorted(accounts), now=iso(self.ctx.now),
+                                       since=iso(months_ago(self.ctx.now, 12)))
+        return {r["account"] for r in rows if int(r["certificates"] or 0) or int(r["signoffs"] or 0)}
 
 
-for _name, _kinds in WORKSPACE_RULES.items():
-    if _name not in RULES:
-        _workspace_rule(_name, _kinds)(_not_implemented_yet)
+def _ws(ctx: Context) -> Workspace:
+    return ctx._memo(("workspace",), lambda: Workspace(ctx))
+
+
+def _refs(rows: list[dict], label: str) -> list[RecordRef]:
+    return [RecordRef(r["id"], label, r.get("name", "")) for r in rows]
+
+
+@_workspace_rule("grid_coverage", ("numeric",))
+def grid_coverage(ctx: Context, community: str, d: Declared) -> Proposal:
+    props = ctx.community_props.get(community, {})
+    grids = _ws(ctx).records("CommunityGrid").get(community, [])
+    households, area = props.get("households"), props.get("area_km2")
+    covered_h = sum(int(g.get("households") or 0) for g in grids)
+    covered_a = sum(float(g.get("area_km2") or 0) for g in grids)
+    figures = [Figure(_m(N_("网格数")), len(grids))]
+    if households:
+        share = min(1.0, covered_h / int(households))
+        figures += [Figure(_m(N_("网格覆盖户数")), covered_h, N_("户")), Figure(_m(N_("社区总户数")), households, N_("户"))]
+    elif area:
+        share = min(1.0, covered_a / float(area))
+        figures += [Figure(_m(N_("网格覆盖面积")), round(covered_a, 3), N_("平方千米")),
+                    Figure(_m(N_("社区面积")), area, N_("平方千米"))]
+    else:
+        return _proposal(d, None, figures, _refs(grids, "CommunityGrid"), state=NO_RECORDS,
+                         note=_m(N_("请先登记社区的户数或面积")))
+    if not grids:
+        return _proposal(d, 0.0, figures)
+    return _proposal(d, round(100 * share, 1), figures, _refs(grids, "CommunityGrid"))
+
+
+@_workspace_rule("ledger_handling_rate", ("numeric",))
+def ledger_handling_rate(ctx: Context, community: str, d: Declared) -> Proposal:
+    months = int(d.params.get("months", 12))
+    rate = _ws(ctx).rates(months).get(community)
+    if rate is None or not rate.reported:
+        return _proposal(d, None, [Figure(_m(N_("近 %(months)s 个月上报的隐患"), months=months), 0, N_("件"))],
+                         state=NO_RECORDS, note=_m(N_("台账中近期没有上报的隐患")))
+    figures = [Figure(_m(N_("近 %(months)s 个月上报的隐患"), months=months), rate.reported, N_("件")),
+               Figure(_m(N_("已处理（核验销号或上报街道）")), rate.handled, N_("件")),
+               Figure(_m(N_("已核验销号")), rate.closed, N_("件"))]
+    if rate.mean_days_to_close is not None:
+        figures.append(Figure(_m(N_("平均销号天数")), rate.mean_days_to_close, N_("天")))
+    return _proposal(d, round(100 * rate.rate, 1), figures, [RecordRef(community, "Community")])
+
+
+@_workspace_rule("risk_assessment_recent", ("binary",))
+def risk_assessment_recent(ctx: Context, community: str, d: Declared) -> Proposal:
+    months = int(d.params.get("months", 6))
+    rows = sorted(_ws(ctx).records("RiskAssessment").get(community, []), key=lambda r: r.get("assessed_on", ""))
+    if not rows:
+        return _proposal(d, NOT_MET, [Figure(_m(N_("最近一次风险评估")), _m(N_("无")))])
+    latest = rows[-1]
+    since = months_ago(ctx.now, months).date().isoformat()
+    figures = [Figure(_m(N_("最近一次风险评估")), latest["assessed_on"]),
+               Figure(_m(N_("要求")), _m(N_("近 %(months)s 个月内"), months=months))]
+    return _proposal(d, MET if latest["assessed_on"] >= since else NOT_MET, figures,
+                     [RecordRef(latest["id"], "RiskAssessment", latest["assessed_on"])])
+
+
+@_workspace_rule("community_map_current", ("graded",))
+def community_map_current(ctx: Context, community: str, d: Declared) -> Proposal:
+    ws = _ws(ctx)
+    base = ws.records("BaseMap").get(community, [])
+    if not base:
+        return _proposal(d, NOT_MET, [Figure(_m(N_("社区风险地图底图")), _m(N_("无")))])
+    features = ws.records("MapFeature").get(community, [])
+    shelters = [s for s in ws.records("Shelter").get(community, []) if s.get("x") is not None]
+    routes = [f for f in features if f.get("kind") in ("evacuation_route", "assembly_point")]
+    cases = ws.case_points.get(community, 0)
+    figures = [Figure(_m(N_("标在图上的避难场所")), len(shelters), N_("处")),
+               Figure(_m(N_("标在图上的疏散路线和集合点")), len(routes), N_("处")),
+               Figure(_m(N_("标在图上的隐患")), cases, N_("件"))]
+    marked = sum(1 for n in (len(shelters), len(routes), cases) if n)
+    return _proposal(d, MET if marked == 3 else PARTLY, figures, _refs(base, "BaseMap"))
+
+
+@_workspace_rule("vulnerable_paired", ("graded",))
+def vulnerable_paired(ctx: Context, community: str, d: Declared) -> Proposal:
+    total, paired, carded = _ws(ctx).residents.get(community, (0, 0, 0))
+    figures = [Figure(_m(N_("脆弱人群清单")), total, N_("人")), Figure(_m(N_("已结对帮扶")), paired, N_("人")),
+               Figure(_m(N_("已发放明白卡")), carded, N_("人"))]
+    done = min(paired, carded)
+    return _proposal(d, _graded(done, total) if total and paired and carded else
+                     (PARTLY if paired or carded else NOT_MET), figures)
+
+
+@_workspace_rule("info_officers", ("numeric",))
+def info_officers(ctx: Context, community: str, d: Declared) -> Proposal:
+    people = [p for p in _ws(ctx).records("CommunityPerson").get(community, []) if p.get("role") == "info_officer"]
+    return _proposal(d, float(len(people)), [Figure(_m(N_("登记的灾害信息员")), len(people), N_("人"))],
+                     _refs(people, "CommunityPerson"))
+
+
+@_workspace_rule("helpers_informed", ("graded",))
+def helpers_informed(ctx: Context, community: str, d: Declared) -> Proposal:
+    ws = _ws(ctx)
+    total, _paired, carded = ws.residents.get(community, (0, 0, 0))
+    helpers = ws.helpers.get(community, [])
+    trained = [h for h in helpers if h.get("account") in ws.trained_accounts]
+    figures = [Figure(_m(N_("已发放明白卡")), carded, N_("人")), Figure(_m(N_("脆弱人群清单")), total, N_("人")),
+               Figure(_m(N_("结对帮扶人")), len(helpers), N_("人")),
+               Figure(_m(N_("有培训记录的帮扶人")), len(trained), N_("人"))]
+    if not total:
+        return _proposal(d, None, figures, state=NO_RECORDS, note=_m(N_("脆弱人群清单为空")))
+    if carded >= total and helpers and len(trained) == len(helpers):
+        return _proposal(d, MET, figures)
+    return _proposal(d, PARTLY if carded or trained else NOT_MET, figures)
+
+
+@_workspace_rule("shelters_ready", ("graded",))
+def shelters_ready(ctx: Context, community: str, d: Declared) -> Proposal:
+    shelters = _ws(ctx).records("Shelter").get(community, [])
+    ready = [s for s in shelters if int(s.get("capacity") or 0) > 0 and (s.get("manager") or "").strip()]
+    figures = [Figure(_m(N_("避难场所")), len(shelters), N_("处")),
+               Figure(_m(N_("写明可安置人数和管理人")), len(ready), N_("处")),
+               Figure(_m(N_("可安置人数合计")), sum(int(s.get("capacity") or 0) for s in shelters), N_("人"))]
+    return _proposal(d, _graded(len(ready), len(shelters)), figures, _refs(shelters, "Shelter"))
+
+
+@_workspace_rule("shelter_signage", ("graded",))
+def shelter_signage(ctx: Context, community: str, d: Declared) -> Proposal:
+    months = int(d.params.get("months", 12))
+    since = months_ago(ctx.now, months).date().isoformat()
+    shelters = _ws(ctx).records("Shelter").get(community, [])
+    checked = [s for s in shelters if (s.get("signage_checked_on") or "") >= since]
+    figures = [Figure(_m(N_("避难场所")), len(shelters), N_("处")),
+               Figure(_m(N_("近 %(months)s 个月检查过指示标志"), months=months), len(checked), N_("处"))]
+    return _proposal(d, _graded(len(checked), len(shelters)), figures, _refs(shelters, "Shelter"))
+
+
+@_workspace_rule("supply_ledger", ("graded",))
+def supply_ledger(ctx: Context, community: str, d: Declared) -> Proposal:
+    months = int(d.params.get("months", 12))
+    since = months_ago(ctx.now, months).date().isoformat()
+    items = _ws(ctx).records("SupplyItem").get(community, [])
+    points = {i.get("storage_point") for i in items if i.get("storage_point")}
+    checked = [i for i in items if (i.get("last_checked_on") or "") >= since]
+    figures = [Figure(_m(N_("物资台账")), len(items), N_("项")), Figure(_m(N_("储备点")), len(points), N_("处")),
+               Figure(_m(N_("近 %(months)s 个月检查过"), months=months), len(checked), N_("项"))]
+    if not items:
+        return _proposal(d, NOT_MET, figures)
+    return _proposal(d, MET if points and len(checked) == len(items) else PARTLY, figures)
+
+
+@_workspace_rule("supplies_minimum", ("graded",))
+def supplies_minimum(ctx: Context, community: str, d: Declared) -> Proposal:
+    from kg.community.registers import supply_kinds
+
+    criterion = str(d.params.get("criterion") or d.criterion)
+    kinds = {k for k, v in supply_kinds().items() if v.get("criterion") == criterion}
+    ws = _ws(ctx)
+    lines = [m for m in ws.records("SupplyMinimum").get(community, []) if m.get("kind") in kinds]
+    today = ctx.today.isoformat()
+    items = [i for i in ws.records("SupplyItem").get(community, []) if i.get("kind") in kinds]
+    expired = [i for i in items if i.get("expires_on") and i["expires_on"] < today]
+    have: dict[str, float] = defaultdict(float)
+    for i in items:
+        if i not in expired:
+            have[i["kind"]] += float(i.get("quantity") or 0)
+    met = [m for m in lines if have.get(m["kind"], 0) >= float(m.get("min_quantity") or 0)]
+    figures = [Figure(_m(N_("最低储备清单中的品类")), len(lines), N_("项")), Figure(_m(N_("已达到")), len(met), N_("项")),
+               Figure(_m(N_("已过期的物资")), len(expired), N_("项"))]
+    if not lines:
+        return _proposal(d, None, figures, state=NO_RECORDS, note=_m(N_("请先设定本社区的最低储备清单")))
+    if len(met) == len(lines) and not expired:
+        return _proposal(d, MET, figures, _refs(lines, "SupplyMinimum"))
+    return _proposal(d, PARTLY if met else NOT_MET, figures, _refs(lines, "SupplyMinimum"))
+
+
+@_workspace_rule("team_ready", ("graded",))
+def team_ready(ctx: Context, community: str, d: Declared) -> Proposal:
+    ws = _ws(ctx)
+    kinds = {k.strip() for k in str(d.params.get("kinds", "")).split(",") if k.strip()}
+    teams = [t for t in ws.records("ResponseTeam").get(community, []) if t.get("kind") in kinds]
+    ready, members, trained = [], 0, 0
+    for t in teams:
+        people = ws.team_members.get(t["id"], [])
+        with_training = [p for p in people if p.get("account") in ws.trained_accounts]
+        members += len(people)
+        trained += len(with_training)
+        if people and with_training and (t.get("contact") or "").strip():
+            ready.append(t)
+    figures = [Figure(_m(N_("队伍")), len(teams), N_("支")), Figure(_m(N_("队员")), members, N_("人")),
+               Figure(_m(N_("有培训记录的队员")), trained, N_("人"))]
+    if not teams:
+        return _proposal(d, NOT_MET, figures)
+    return _proposal(d, MET if ready else PARTLY, figures, _refs(teams, "ResponseTeam"))
 
 
 # --- running them -------------------------------------------------------------------------------------
@@ -411,12 +635,13 @@ def propose_many(store: GraphStore, communities: Iterable[str], *, now: datetime
                  standard: str = DEFAULT_STANDARD) -> dict[str, list[Proposal]]:
     """Every declared rule for every community (reads batched across the communities)."""
     declared = declared_rules(store, standard)
+    unknown = sorted({d.rule for d in declared} - set(RULES))
+    if unknown:
+        raise ChecklistInvalid(N_("标准中的证据规则 %(rules)s 没有实现"), rules="、".join(unknown))
     ctx = Context(store, communities, now=now)
     out: dict[str, list[Proposal]] = {}
     for community in ctx.communities:
-        out[community] = [RULES[d.rule].fn(ctx, community, d) if d.rule in RULES else
-                          _proposal(d, None, [], state=WAITS, note=Message(N_("规则 %(rule)s 尚未实现"), rule=d.rule))
-                          for d in declared]
+        out[community] = [RULES[d.rule].fn(ctx, community, d) for d in declared]
     return out
 
 
@@ -435,7 +660,6 @@ __all__ = [
     "PARTLY",
     "PROPOSED",
     "RULES",
-    "WAITS",
     "WORKSPACE_RULES",
     "Context",
     "Declared",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from kg.errors import N_, Invalid, NotFound
 from kg.plans.document import PHASES, Citation, Contact, Document, DutyItem, Paragraph, Place, WorkGroup
-from kg.plans.records import CommunityRecords, NoRecords
+from kg.plans.records import CommunityRecords, records_for
 from kg.plans.workgroups import work_groups
 from kg.store.base import ID_RE, GraphStore
 
@@ -95,7 +95,7 @@ def draft(store: GraphStore, community_id: str, hazards: list[str] | None = None
           records: CommunityRecords | None = None, catalog: Catalog | None = None) -> Document:
     """Draft the plan of a community for ``hazards`` (or, when None, the hazards of its latest risk
     assessment in the workspace records)."""
-    records = records or NoRecords()
+    records = records or records_for(store)
     node = store.get_node(community_id) if isinstance(community_id, str) and ID_RE.match(community_id) else None
     if node is None or node["label"] != "Community":
         raise NotFound(N_("没有社区 %(id)s"), id=str(community_id)[:80])

@@ -25,7 +25,7 @@ from kg.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from kg.plans import check as plan_check
 from kg.plans.document import LIST_MAX, PLACE_KINDS, TEXT_MAX, Contact, Document, Place, changes
 from kg.plans.draft import draft
-from kg.plans.records import CommunityRecords, NoRecords
+from kg.plans.records import CommunityRecords
 from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
 
 DRAFT, IN_FORCE, SUPERSEDED = "draft", "in_force", "superseded"
@@ -165,7 +165,7 @@ def start_plan(store: GraphStore, viewer: Viewer, community_id: str, hazards: li
     """Draft the community's plan from the graph (version 1), or a new version drafted afresh for
     other hazards when the plan exists (what the editor wrote is kept where it still applies)."""
     _require_editor(viewer, community_id)
-    doc = draft(store, community_id, hazards, records=records or NoRecords())
+    doc = draft(store, community_id, hazards, records=records)
     plan = get_plan(store, community_id)
     if plan is None:
         store.upsert_nodes("CommunityPlan", [{"id": plan_id(community_id), "properties": {

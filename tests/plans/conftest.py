@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
@@ -41,9 +42,10 @@ class World:
     county: Viewer        # reviewer at the county office above the street
     other_street: Viewer  # reviewer of another street
     admin: Viewer
+    tmp: Path | None = None  # a folder for files (uploads, the sample's images)
 
 
-def make_world(store) -> World:
+def make_world(store, tmp: Path | None = None) -> World:
     load_content(store, bundled())
     add_org(store, "org.test-county", "测试县应急管理局", "county")
     add_org(store, "org.test-street", "测试街道办事处", "town", part_of="org.test-county")
@@ -58,12 +60,12 @@ def make_world(store) -> World:
                  street=Viewer("user.st", frozenset({"reviewer"}), organization="org.test-street"),
                  county=Viewer("user.co", frozenset({"reviewer"}), organization="org.test-county"),
                  other_street=Viewer("user.os", frozenset({"reviewer"}), organization="org.other-street"),
-                 admin=Viewer("user.admin", frozenset({"admin"})))
+                 admin=Viewer("user.admin", frozenset({"admin"})), tmp=tmp)
 
 
 @pytest.fixture
-def world(store) -> World:
-    return make_world(store)
+def world(store, tmp_path) -> World:
+    return make_world(store, tmp_path)
 
 
 

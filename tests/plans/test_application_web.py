@@ -37,7 +37,7 @@ def test_proposals_decisions_two_levels_and_the_application_form(world):
     assert "由记录提议的答案" in page and f"/application/{record.id}/evidence#c-crit.dc2020.3-1" in page
     evidence = ed.get(f"/application/{record.id}/evidence").get_data(as_text=True)
     assert "预案检查中本条的缺项" in evidence and 'href="/plans/community.a/v/2"' in evidence
-    assert "78.6" in evidence and "需要社区工作台的记录" in evidence
+    assert "78.6" in evidence and "请先登记社区的户数或面积" in evidence
     assert ed.post(f"/application/{record.id}/evidence/accept-all",
                    data=_form(ed, f"/application/{record.id}/evidence")).status_code == 303
     cid, answer, reason = OVERRIDE

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 from click.testing import CliRunner
 
 from assessments import evidence_rules as er
@@ -135,16 +134,6 @@ def test_trained_key_staff_and_responders(world):
     assert p.answer == er.PARTLY and p.figures[-1].value == 5  # ceil(3000 x 15 / 10000)
 
 
-def test_workspace_rules_wait_for_workspace_records(world):
-    p = by_number(world.store)
-    waiting = {n: q for n, q in p.items() if q.rule in er.WORKSPACE_RULES}
-    if all(label in world.store.schema.labels for label in er.WORKSPACE_LABELS):
-        pytest.skip("this store has the workspace's labels: see test_workspace_evidence_rules")
-    assert sorted(waiting) == ["1.3a", "1.3b", "2.1a", "2.1b", "2.2", "2.6", "6.3", "7.1", "7.2", "8.1", "8.2", "8.3",
-                               "9.1", "9.2"]
-    assert {q.state for q in waiting.values()} == {er.WAITS}
-
-
 def test_cem_assessment_propose(store_env):
     from kg.cli import main
     from kg.settings import load_settings
@@ -159,7 +148,7 @@ def test_cem_assessment_propose(store_env):
     data = json.loads(result.output)
     by = {p["number"]: p for p in data["proposals"]}
     assert by["5.3"]["state"] == "proposed" and by["5.3"]["answer"] == 59.6 and by["5.3"]["records"]
-    assert by["4.1"]["answer"] == "not_met" and by["1.3a"]["state"] in ("waits", "proposed", "no_records")
+    assert by["4.1"]["answer"] == "not_met" and by["1.3a"]["state"] == "no_records"
     text = CliRunner().invoke(main, ["assessment", "propose", "community.a"], env=store_env).output
     assert "survey_share" in text and "答卷数（样本量）: 10" in text
     bad = CliRunner().invoke(main, ["assessment", "propose", "community.nope"], env=store_env)

@@ -138,3 +138,31 @@ def test_the_work_group_data_file_is_well_formed():
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["source"]["id"] == "src.demo-community-standard-earlier"
     assert len({d for g in data["groups"] for d in g["duties"]}) == sum(len(g["duties"]) for g in data["groups"])
+
+
+def test_a_draft_takes_hazards_people_places_residents_and_supplies_from_the_workspace(world):
+    from cryptography.fernet import Fernet
+
+    from kg.community import profile, registers, residents
+    from kg.community.crypto import Cipher
+
+    store, c = world.store, "community.a"
+    registers.save_risk_assessment(store, c, {"assessor": "社区两委"}, [
+        {"hazard": "hazard.rainstorm", "likelihood": 4, "consequence": 3},
+        {"hazard": "hazard.gas-leak", "likelihood": 2, "consequence": 4}], today=NOW.date())
+    grid_worker = profile.save_person(store, c, {"name": "陈网格", "role": "grid_worker"})
+    helper = profile.save_person(store, c, {"name": "张帮扶", "role": "volunteer"})
+    registers.save_shelter(store, c, {"kind": "facility.shelter", "name": "文化广场", "capacity": 600, "manager": "王"})
+    registers.save_supply(store, c, {"kind": "drinking-water", "quantity": 100, "storage_point": "居委会仓库"})
+    residents.save_residents(store, Cipher([Fernet.generate_key().decode()]), c, [residents.check_resident(
+        {"name": "李奶奶", "categories": ["elderly_alone"], "helpers": [helper], "card_given": "yes",
+         "phone": "13800138000"}, people={helper}, grids=set())])
+    v1 = ps.start_plan(store, world.editor, c, None, now=NOW)  # hazards from the latest risk assessment
+    doc = v1.document
+    assert doc.hazard_ids() == ["hazard.gas-leak", "hazard.rainstorm"] and "risk_assessment" in doc.drawn_from
+    assert [(p.kind, p.name, p.capacity, p.manager) for p in doc.places] == [("shelter", "文化广场", 600, "王")]
+    assert grid_worker in doc.group("reporting").member_refs and "陈网格" in doc.group("reporting").members
+    assert doc.vulnerable == {"residents": 1, "paired": 1, "cards": 1, "helpers": 1, "from_records": True}
+    assert doc.supplies and "饮用水" in doc.supplies[0]
+    text = doc.to_json()
+    assert "李奶奶" not in text and "13800138000" not in text  # counts only, never personal data
