@@ -152,7 +152,8 @@ def adjust(store: GraphStore, actor: wf.Actor, assessment_id: str, criterion_id:
     at = wf.now_iso(now)
     before = view.result.by_id[c.id]
     adjustments = dict(view.adjustments)
-    adjustments[c.id] = Adjustment(c.id, reason=reason, points=new_points, held=new_held, reviewer=actor.id, at=at)
+    adjustments[c.id] = Adjustment(c.id, reason=reason, points=new_points, held=new_held, reviewer=actor.id or "",
+                                   at=at)
     result = score(view.checklist, view.answers, adjustments)
     answer_props = dict(view.answer_props.get(c.id) or
                         wf._answer_row(view.record, view.answers.get(c.id), c.id, actor, at)["properties"])

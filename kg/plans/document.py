@@ -97,8 +97,10 @@ class Place:
 
     @classmethod
     def of(cls, data: dict) -> Place:
-        return cls(**{k: data.get(k) for k in ("kind", "name", "location", "capacity", "manager", "ref")
-                      if data.get(k) is not None})
+        capacity = data.get("capacity")
+        return cls(kind=str(data["kind"]), name=str(data["name"]), location=str(data.get("location") or ""),
+                   capacity=int(capacity) if capacity is not None else None, manager=str(data.get("manager") or ""),
+                   ref=data.get("ref"))
 
 
 @dataclass
@@ -214,8 +216,8 @@ def changes(old: Document | None, new: Document) -> list[str]:
         if p.key not in {q.key for q in new.all_paragraphs()}:
             out.append(f"删除段落：{p.heading or p.key}")
     for g in new.groups:
-        o = old.group(g.key)
-        if o is None or o.leader != g.leader or o.members != g.members:
+        earlier = old.group(g.key)
+        if earlier is None or earlier.leader != g.leader or earlier.members != g.members:
             out.append(f"{g.name}人员：组长 {g.leader or '（未定）'}，成员 {len(g.members)} 人")
     for what, a, b in (("预警渠道", old.channels, new.channels), ("避难场所和路线", old.places, new.places),
                        ("应急物资", old.supplies, new.supplies), ("联系人", old.contacts, new.contacts)):

@@ -119,10 +119,10 @@ def draft(store: GraphStore, community_id: str, hazards: list[str] | None = None
     wg = work_groups()
     group_of = wg.group_of()
     selected = _select(catalog, hazard_ids, levels)
-    groups = []
-    for g in wg.groups:
-        groups.append(WorkGroup(key=g.key, name=g.name, description=Paragraph(
-            key=f"groups.{g.key}", heading=g.name, text=g.description, nodes=[],
+    groups: list[WorkGroup] = []
+    for gdef in wg.groups:
+        groups.append(WorkGroup(key=gdef.key, name=gdef.name, description=Paragraph(
+            key=f"groups.{gdef.key}", heading=gdef.name, text=gdef.description, nodes=[],
             sources=[Citation(wg.source.id, wg.source.locator, names.get(wg.source.id))])))
     by_key = {g.key: g for g in groups}
     other: list[DutyItem] = []
@@ -138,8 +138,8 @@ def draft(store: GraphStore, community_id: str, hazards: list[str] | None = None
         for key in keys:
             by_key[key].duties.setdefault(phase, []).append(item)
             by_key[key].description.nodes.append(d["id"])
-    for g in groups:
-        g.duties = {p: g.duties[p] for p in PHASES if p in g.duties}
+    for group in groups:
+        group.duties = {p: group.duties[p] for p in PHASES if p in group.duties}
     _assign_members(groups, records.people(community_id), names)
 
     comp = plans.get(COMPREHENSIVE) or {"citations": [], "activation_criteria": []}

@@ -62,7 +62,7 @@ def _areas(store: GraphStore) -> None:
                                       "kind": "office", "level": "town", "sample": True}}])
     store.upsert_relationships([{"type": "PART_OF", "start": STREET, "end": COUNTY},
                                 {"type": "LOCATED_IN", "start": COMMUNITY, "end": STREET}])
-    node = store.get_node(COMMUNITY)
+    node = store.get_node(COMMUNITY) or {"properties": {}}
     store.upsert_nodes("Community", [{"id": COMMUNITY, "properties": dict(node["properties"], area=STREET,
                                                                           first_responder_target=10)}])
 
@@ -92,6 +92,15 @@ def _complete(version: ps.PlanVersion) -> dict:
     edits["contacts"] = [Contact("应急值班电话", "社区值班室", "010-00000000"),
                          Contact("协调指挥组组长", edits["groups"]["command"]["leader"], "010-00000001")]
     return edits
+
+
+def _procedure(version: ps.PlanVersion) -> str:
+    paragraph = version.document.paragraph("vulnerable.procedure")
+    return paragraph.text if paragraph else ""
+
+
+def _actions(review: dr.Review) -> list[str]:
+    return [f.action for f in review.findings if f.action]
 
 
 def _drill(store, engine, when: datetime, name: str, kind: str, issue: dict, residents: int, rng) -> dr.Review:
@@ -126,16 +135,16 @@ def load(store: GraphStore, engine, *, now: datetime) -> dict:
     # two drills, each reviewed and followed by a revision of the plan
     first = _drill(store, engine, now - timedelta(days=200), "示例社区暴雨内涝转移安置实战演练（虚构）", "full_scale",
                    ISSUE_1, 46, rng)
-    v3 = ps.save_edits(store, EDITOR, COMMUNITY, {"paragraphs": {"vulnerable.procedure": v2.document.paragraph(
-        "vulnerable.procedure").text + "预警叫应名单与脆弱人群清单逐户核对，独居老人由结对帮扶人当面通知。"}},
-        base=v2.meta.number, note="按第一次演练评估修订叫应办法", now=now - timedelta(days=190),
-        revised_after=[first.drill.id], carries_out=[first.findings[1].action])
+    v3 = ps.save_edits(store, EDITOR, COMMUNITY, {"paragraphs": {"vulnerable.procedure": _procedure(v2) +
+                                                                 "预警叫应名单与脆弱人群清单逐户核对，独居老人由结对帮扶人当面通知。"}},
+                       base=v2.meta.number, note="按第一次演练评估修订叫应办法", now=now - timedelta(days=190),
+                       revised_after=[first.drill.id], carries_out=_actions(first))
     ps.put_in_force(store, EDITOR, COMMUNITY, v3.meta.number, expected=v3.meta.number, now=now - timedelta(days=189))
     second = _drill(store, engine, now - timedelta(days=40), "示例社区汛期叫应桌面推演（虚构）", "tabletop", ISSUE_2, 18, rng)
-    v4 = ps.save_edits(store, EDITOR, COMMUNITY, {"paragraphs": {"vulnerable.procedure": v3.document.paragraph(
-        "vulnerable.procedure").text + "每月核对一次，帮扶人变动时当天更新。"}},
-        base=v3.meta.number, note="按第二次演练评估修订：每月核对叫应名单", now=now - timedelta(days=30),
-        revised_after=[second.drill.id], carries_out=[second.findings[1].action])
+    v4 = ps.save_edits(store, EDITOR, COMMUNITY, {"paragraphs": {"vulnerable.procedure": _procedure(v3) +
+                                                                 "每月核对一次，帮扶人变动时当天更新。"}},
+                       base=v3.meta.number, note="按第二次演练评估修订：每月核对叫应名单", now=now - timedelta(days=30),
+                       revised_after=[second.drill.id], carries_out=_actions(second))
     ps.put_in_force(store, EDITOR, COMMUNITY, v4.meta.number, expected=v4.meta.number, now=now - timedelta(days=29))
     # the residents' survey
     survey = sv.open_survey(store, EDITOR, COMMUNITY, name="示例社区居民防灾知识问卷（虚构）", size=10,
@@ -170,7 +179,7 @@ def _assessment(store: GraphStore, when: datetime, *, final: bool) -> str:
         if c.id in view.answers and view.answers[c.id].answered:
             continue
         if c.scoring == "numeric":
-            value = c.target + (1 if c.target_above else 0)
+            value = (c.target or 0) + (1 if c.target_above else 0)
             raw[c.id] = {"answer": str(value), "note": "社区自报（示例数据）", "last_done": ""}
         else:
             raw[c.id] = {"answer": "met", "note": "社区自报（示例数据）",

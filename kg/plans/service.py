@@ -223,8 +223,8 @@ def _save(store: GraphStore, viewer: Viewer, plan: PlanRecord, doc: Document, *,
         fresh = get_plan(store, plan.community)
         raise Conflict(N_("预案已被他人保存为第 %(n)s 版，你的修改没有保存：请打开最新版本后重新修改"),
                        n=fresh.latest_version if fresh else "?")
-    links = [{"type": "FACES", "start": vid, "end": h} for h in doc.hazard_ids()]
     found = store.labels_of(sorted(doc.nodes()))
+    links: list[dict[str, Any]] = [{"type": "FACES", "start": vid, "end": h} for h in doc.hazard_ids()]
     links += [{"type": "DRAWS_ON", "start": vid, "end": n} for n, label in sorted(found.items())
               if label in ("Plan", "Duty", "Facility", "Organization")]
     cited = doc.citations()
@@ -288,7 +288,8 @@ def put_in_force(store: GraphStore, viewer: Viewer, community_id: str, number: i
     rows = store.run_write("plan_put_in_force", plan=plan.id, expected=int(expected), version=version.meta.id,
                            at=iso(now), by=viewer.id or "")
     if not rows:
-        raise Conflict(N_("预案已被他人保存为第 %(n)s 版，请刷新页面后再操作"), n=get_plan(store, community_id).latest_version)
+        fresh = get_plan(store, community_id)
+        raise Conflict(N_("预案已被他人保存为第 %(n)s 版，请刷新页面后再操作"), n=fresh.latest_version if fresh else "?")
     return load_version(store, get_plan(store, community_id) or plan, number)
 
 

@@ -302,7 +302,8 @@ def test_the_specification_is_not_empty(world):
                   "SkillSignoff", "Assessment", "Answer", "Evidence", "Question", "Community", *COMMUNITY_RECORDS,
                   "VulnerableResident", "CaseEvent", "SurveyResponse"):
         assert world["ids"].get(label), label
-    plans_x = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x" and i.startswith(("community.", "drill."))}
+    plans_x = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x" and i.startswith(("community.", "drill."))
+               and i in world["all_ids"]}
     assert plans_x and plans_x <= forbidden_ids("p-comm-y", world["ids"])
     assert not plans_x & forbidden_ids("p-comm-x", world["ids"])
     cases_y = {i for i in world["ids"]["HazardCase"] if COMMUNITY_OF[i] == "community.test-y"}

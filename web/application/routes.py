@@ -188,10 +188,11 @@ def application_form(assessment_id):
               if (at - timedelta(days=366)).date().isoformat() <= d.held_on <= at.date().isoformat()]
     proposals = _proposals(view)
     decided = pr.decisions(view)
-    names = {i: n["properties"].get("name", i)
-             for i, n in store.get_nodes(list(community.get("area", "") and [community["area"]])).items()}
+    area = str(community.get("area") or "")
+    found = store.get_nodes([area]) if area else {}
+    area_name = found[area]["properties"].get("name", area) if area in found else area
     return render_template("application/form.html", view=view, result=view.result, community=community,
-                           area_name=names.get(community.get("area"), community.get("area", "")),
+                           area_name=area_name,
                            levels=review_levels_of(view), level_labels=rl.LEVEL_LABELS, version=version,
                            findings=plan_check.check(version.document) if version else [], drills=drills,
                            proposals=proposals, decided=decided, printed=at.date(), kinds=dr.KINDS)
