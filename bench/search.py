@@ -6,17 +6,18 @@ discussion and recommendation of a third, and a numbered place), each linked lik
 source (incident, phase, hazards, organizations).  Then, per store:
 
 * index build time (writing text, keyword terms and vectors through the GraphStore) and the
-  model's throughput in texts/s, measured on a sample of the synthetic lessons;
+  model's throughput in texts/s on long lesson texts, measured on a sample of the synthetic
+  lessons through the engine's document worker (both cores, OpenMP threads spinning);
 * query latency p50/p95 (ms) for dense, keyword and hybrid search with the 96 development
   queries, including the query embedding (the per-process query cache is cleared before each);
 * store-side vector search alone (the query vector given) against the floor: an exact numpy
   dot-product top-10 over the same vectors, measured in the same run.
 
-Vectors: embedding 10,000 lesson texts on two cores takes far longer than ten minutes (the
-script prints the estimate), so by default only the sample is embedded with the real model; the
-other synthetic lessons get vectors derived from the real vectors of the bundled lessons their
-text was built from (a weighted mix, normalised, plus a little noise), cached like any vector.
-``--embed-all`` embeds every text with the model instead (slow; vectors are cached on disk).
+Vectors: by default only the sample is embedded with the real model (the script prints how long
+all would take); the other synthetic lessons get vectors derived from the real vectors of the
+bundled lessons their text was built from (a weighted mix, normalised, plus a little noise),
+cached like any vector.  ``--embed-all`` embeds every text with the model instead and prints the
+time it took (vectors are cached on disk, so a second run only reads them back).
 
     python bench/search.py [--lessons 10000] [--sample 48] [--queries 200] [--embed-all]
 
@@ -152,11 +153,15 @@ def main() -> None:
 
     # 1. the model's throughput on a sample of synthetic lessons (never cached)
     sample = [texts[r["id"]] for r in rows[:args.sample]]
-    t = time.perf_counter()
+    embedder.encode_documents(sample[:2], batch_size=2)  # start the document worker
+    t, cpu = time.perf_counter(), os.times()
     sample_vectors = embedder.encode_documents(sample, batch_size=16)
-    rate = len(sample) / (time.perf_counter() - t)
-    print(f"embedding: {rate:.1f} texts/s on {len(sample)} synthetic lessons "
-          f"(all {len(rows)} would take {len(rows) / rate / 60:.1f} min)")
+    elapsed = time.perf_counter() - t
+    rate = len(sample) / elapsed
+    load = os.getloadavg()[0]
+    print(f"embedding: {rate:.1f} texts/s on {len(sample)} synthetic lessons (mean {np.mean([len(x) for x in sample]):.0f} "
+          f"characters; load average {load:.1f} on {os.cpu_count()} CPUs); all {len(rows)} would take "
+          f"{len(rows) / rate / 60:.1f} min")
 
     # 2. vectors for every lesson: the bundled ones for real, synthetic ones derived (or embedded)
     bundled = {n.id: embedding_text(schema, "LessonLearned", n.properties) for n in content.nodes
@@ -186,8 +191,14 @@ def main() -> None:
         missing = [texts[r["id"]] for r, k in zip(rows, keys) if k not in have and k not in fresh]
         if missing:
             print(f"embedding {len(missing)} synthetic lessons ...")
+            t = time.perf_counter()
             cache.put_many({VectorCache.key(t_, embedder.model_id): v
                             for t_, v in zip(missing, embedder.encode_documents(missing))})
+            spent = time.perf_counter() - t
+            embed_all = {"texts": len(missing), "seconds": spent}
+            print(f"--embed-all: {len(missing)} lesson texts embedded in {spent / 60:.1f} min "
+                  f"({len(missing) / spent:.1f} texts/s); target < 20 min for 10,000: "
+                  f"{'ok' if spent / len(missing) * 10_000 < 1200 else 'MISSED'}")
         cache_in_memory.put_many(cache.get_many(keys))
     cache_in_memory.put_many(fresh)
 
@@ -206,10 +217,10 @@ def main() -> None:
 
     # Every bundled searchable node's vector too (embedded once, then cached on disk), so that the
     # timed index build below only writes.
-    from kg.search.text import SEARCH_LABELS
+    from kg.search.text import searchable_labels
 
     others = [embedding_text(schema, n.label, n.properties) for n in content.nodes
-              if n.label in SEARCH_LABELS and n.label != "LessonLearned"]
+              if n.label in searchable_labels(schema) and n.label != "LessonLearned"]
     have = cache.get_many(VectorCache.key(t_, embedder.model_id) for t_ in others)
     todo = [t_ for t_ in dict.fromkeys(others) if VectorCache.key(t_, embedder.model_id) not in have]
     if todo:
@@ -267,12 +278,16 @@ def main() -> None:
     row("store / numpy (p50)", lambda r: f"{percentile(r['side'], 50) / percentile(r['floor'], 50):.1f}x")
     print()
     print(f"embedding throughput: {rate:.1f} texts/s (model, measured above)")
-    emb = results.get("embedded")
-    if emb:
-        p95 = percentile(emb["lat"]["hybrid"], 95)
-        ratio = percentile(emb["side"], 50) / percentile(emb["floor"], 50)
-        print(f"target hybrid p95 < 150 ms on the embedded store: {p95:.1f} ms -> {'ok' if p95 < 150 else 'MISSED'}")
-        print(f"target store-side vector search within 5x of numpy: {ratio:.1f}x -> {'ok' if ratio <= 5 else 'MISSED'}")
+    for kind, limit in (("embedded", 100), ("neo4j", 150)):
+        r = results.get(kind)
+        if not r:
+            continue
+        p95 = percentile(r["lat"]["hybrid"], 95)
+        ratio = percentile(r["side"], 50) / percentile(r["floor"], 50)
+        print(f"target hybrid p95 < {limit} ms on {kind}: {p95:.1f} ms -> {'ok' if p95 < limit else 'MISSED'}")
+        print(f"target {kind} vector top-10 within 5x of numpy: {ratio:.1f}x -> {'ok' if ratio <= 5 else 'MISSED'}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work on the machine "
+          "slows every figure)")
     print(f"total {time.perf_counter() - started:.0f} s")
     if os.environ.get("CEM_BENCH_JSON"):
         Path(os.environ["CEM_BENCH_JSON"]).write_text(json.dumps(

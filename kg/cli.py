@@ -1,4 +1,8 @@
-"""The `cem` command line.  User errors print a message and exit non-zero (no traceback)."""
+"""The `cem` command line.  User errors print a message and exit non-zero (no traceback).
+
+Messages are in one language per run (``kg.i18n_cli``: the ``CEM_LANGUAGE`` setting, or ``LANG``);
+each is written as a Simplified Chinese msgid with its English in ``web/translations/en/
+LC_MESSAGES/cli.po``."""
 
 from __future__ import annotations
 
@@ -10,13 +14,23 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.errors import DomainError
+from kg.errors import N_, DomainError
+from kg.i18n_cli import _, message, set_language
 from kg.settings import Settings, SettingsError, get_settings
 
+#: What each kind of store is called in a message.
+STORE_KINDS = {"embedded": N_("嵌入式"), "neo4j": N_("Neo4j")}
 
-def fail(message: str, code: int = 1):
-    click.echo(f"error: {message}", err=True)
+
+def fail(problem, code: int = 1):
+    """Print ``error: <problem>`` (a text, a ``DomainError`` or a ``Message``, in this run's
+    language) and end the command with ``code``."""
+    click.echo(_("错误：%(message)s", message=message(problem)), err=True)
     sys.exit(code)
+
+
+def store_kind(kind: str) -> str:
+    return _(STORE_KINDS.get(kind, kind))
 
 
 def settings_for(location: str | None = None) -> Settings:
@@ -42,10 +56,13 @@ def opened_store(location: str | None):
     health = store.health()
     if not health.ok:
         store.close()
-        fail(f"the {settings.store_kind} store at {store.location} is not reachable: {health.detail}")
+        fail(_("无法访问%(kind)s存储 %(location)s：%(detail)s", kind=store_kind(settings.store_kind),
+               location=store.location, detail=health.detail))
     try:
         yield store
-    except (StoreError, DomainError) as exc:
+    except DomainError as exc:
+        fail(exc)
+    except StoreError as exc:
         fail(str(exc))
     finally:
         store.close()
@@ -60,6 +77,10 @@ store_option = click.option("--store", "location", default=None,
 def main() -> None:
     """Community emergency-management knowledge graph."""
     get_settings.cache_clear()  # one command, one reading of the settings (tests run many in one process)
+    try:
+        set_language(get_settings().cli_language)
+    except SettingsError:
+        set_language("en")  # the command itself reports the bad setting (in English, as settings errors are)
 
 
 @main.command()
@@ -78,15 +99,16 @@ def check(paths: tuple[str, ...]) -> None:
         click.echo(str(problem))
     warnings = provenance_warnings(content)
     for warning in warnings:
-        click.echo(f"warning: {warning}")
-    summary = (f"{len(content.files)} files, {len(content.nodes)} nodes, "
-               f"{len(content.relationships)} relationships, {len(content.problems)} problems")
+        click.echo(_("警告：%(warning)s", warning=warning))
+    summary = _("%(files)s 个文件，%(nodes)s 个节点，%(relationships)s 条关系，%(problems)s 个问题",
+                files=len(content.files), nodes=len(content.nodes), relationships=len(content.relationships),
+                problems=len(content.problems))
     if warnings:
-        click.echo(f"{len(warnings)} warnings: sources without an address or with only a mirror")
+        click.echo(_("%(n)s 条警告：来源没有网址，或只有转载地址", n=len(warnings)))
     if content.problems:
         click.echo(summary, err=True)
         sys.exit(1)
-    click.echo(f"ok: {summary}")
+    click.echo(_("通过：%(summary)s", summary=summary))
 
 
 @main.command()
@@ -95,7 +117,7 @@ def init(location: str | None) -> None:
     """Create constraints and indexes (safe to run again)."""
     with opened_store(location) as store:
         for what in store.init_schema():
-            click.echo(f"ensured {what}")
+            click.echo(_("已确保 %(what)s", what=what))
 
 
 def _load(store, paths=None) -> dict:
@@ -106,10 +128,10 @@ def _load(store, paths=None) -> dict:
     if not content.ok:
         for problem in content.problems:
             click.echo(str(problem), err=True)
-        fail(f"{len(content.problems)} problems in the content; nothing was written")
+        fail(_("内容有 %(n)s 个问题，未写入任何内容", n=len(content.problems)))
     store.init_schema()
     total = len(content.nodes) + len(content.relationships)
-    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=_("正在载入"), file=sys.stderr) as bar:
         result = load_content(store, content, progress=bar.update)
     return result
 
@@ -122,7 +144,8 @@ def load(location: str | None, paths: tuple[str, ...]) -> None:
     """Validate the content, then write it (running it twice changes nothing)."""
     with opened_store(location) as store:
         result = _load(store, paths)
-        click.echo(f"loaded {result['nodes']} nodes and {result['relationships']} relationships into {store.kind} store")
+        click.echo(_("已将 %(nodes)s 个节点和 %(relationships)s 条关系载入%(kind)s存储", nodes=result["nodes"],
+                     relationships=result["relationships"], kind=store_kind(store.kind)))
 
 
 @main.command()
@@ -135,7 +158,7 @@ def export(location: str | None, file: str) -> None:
     with opened_store(location) as store:
         with open(file, "w", encoding="utf-8", newline="\n") as out:
             count = export_graph(store, out)
-    click.echo(f"exported {count} records to {file}")
+    click.echo(_("已导出 %(n)s 条记录到 %(file)s", n=count, file=file))
 
 
 @main.command(name="import")
@@ -151,15 +174,17 @@ def import_(location: str | None, file: str) -> None:
             with open(file, encoding="utf-8") as fh:
                 lines = fh.readlines()
         except UnicodeDecodeError as exc:
-            fail(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+            fail(_("%(file)s：不是 UTF-8 文本（第 %(byte)s 字节：%(reason)s）", file=file, byte=exc.start,
+                   reason=exc.reason))
         try:
-            with click.progressbar(length=len(lines), label="importing", file=sys.stderr) as bar:
+            with click.progressbar(length=len(lines), label=_("正在导入"), file=sys.stderr) as bar:
                 result = import_graph(store, lines, filename=file, progress=bar.update)
         except ImportError_ as exc:
             for problem in exc.problems[:50]:
                 click.echo(problem, err=True)
-            fail(f"{len(exc.problems)} malformed records; nothing was imported")
-    click.echo(f"imported {result.nodes} nodes and {result.relationships} relationships")
+            fail(_("%(n)s 条记录格式有误，未导入任何内容", n=len(exc.problems)))
+    click.echo(_("已导入 %(nodes)s 个节点和 %(relationships)s 条关系", nodes=result.nodes,
+                 relationships=result.relationships))
 
 
 @main.command()
@@ -171,7 +196,7 @@ def import_(location: str | None, file: str) -> None:
 def stats(location: str | None, as_json: bool, coverage: bool, provenance: bool) -> None:
     """Counts per label and relationship type (or the coverage or provenance report)."""
     if coverage and provenance:
-        fail("choose one of --coverage and --provenance")
+        fail(_("--coverage 和 --provenance 只能选一个"))
     with opened_store(location) as store:
         if coverage:
             _print_coverage(store, as_json)
@@ -183,10 +208,10 @@ def stats(location: str | None, as_json: bool, coverage: bool, provenance: bool)
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    click.echo("labels:")
+    click.echo(_("节点类别："))
     for label, n in counts["labels"].items():
         click.echo(f"  {label:<20} {n:>7}")
-    click.echo("relationships:")
+    click.echo(_("关系类型："))
     for rel, n in counts["relationships"].items():
         click.echo(f"  {rel:<20} {n:>7}")
 
@@ -211,19 +236,20 @@ def _print_coverage(store, as_json: bool) -> None:
                                "recovery_duties": recovery}, ensure_ascii=False, indent=2))
         return
     _print_hazard_table(cov, holes)
-    click.echo("first-responder groups (seed article) reached by a course track:")
+    click.echo(_("种子文章列出的第一响应人群体及覆盖他们的课程方向："))
     for g in groups:
-        reached = ", ".join(g.tracks) if g.covered else "not yet covered"
-        also = f" (also named by {', '.join(g.other_courses)})" if g.other_courses else ""
+        reached = ", ".join(g.tracks) if g.covered else _("尚未覆盖")
+        also = _("（另见 %(courses)s）", courses=", ".join(g.other_courses)) if g.other_courses else ""
         click.echo(f"  {g.group}: {reached}{also}")
     covered = sum(1 for g in groups if g.covered)
-    click.echo(f"  {covered} of {len(groups)} groups covered")
+    click.echo("  " + _("%(covered)s / %(total)s 个群体已覆盖", covered=covered, total=len(groups)))
     for course, value in unknown_audience:
-        click.echo(f"  warning: {course} names an audience {value!r} that is not one of the seed's groups")
-    click.echo("duties per phase:")
+        click.echo("  " + _("警告：%(course)s 的面向人群 %(value)s 不是种子文章列出的群体", course=course,
+                            value=repr(value)))
+    click.echo(_("各阶段的职责数："))
     for p in phases:
         click.echo(f"  {p['phase']:<24}{p['name']:<8}{p['duties']:>5}")
-    click.echo(f"recovery duties: {recovery} (minimum {RECOVERY_MINIMUM})")
+    click.echo(_("善后恢复职责：%(n)s（至少 %(minimum)s）", n=recovery, minimum=RECOVERY_MINIMUM))
 
 
 def _print_provenance(store, as_json: bool) -> None:
@@ -234,8 +260,8 @@ def _print_provenance(store, as_json: bool) -> None:
         click.echo(json.dumps(shares, ensure_ascii=False, indent=2))
         return
     total = sum(v["count"] for v in shares.values())
-    click.echo(f"sources: {total}")
-    labels = {"official": "official (publisher's address)", "mirror": "mirror only", "none": "no address"}
+    click.echo(_("来源文件：%(n)s", n=total))
+    labels = {"official": _("官方地址（发布机关网站）"), "mirror": _("仅有转载地址"), "none": _("没有地址")}
     for kind, v in shares.items():
         click.echo(f"  {labels[kind]:<32}{v['count']:>5}  {v['share']:>5.1f} %")
 
@@ -244,7 +270,7 @@ def _print_hazard_table(cov, holes) -> None:
     from kg.coverage import COLUMNS, family_lessons
 
     fam = family_lessons(cov)
-    click.echo(f"{'hazard':<34}{'name':<16}" + "".join(f"{c:>9}" for c in COLUMNS))
+    click.echo(f"{_('灾害风险编号'):<34}{_('名称简写'):<16}" + "".join(f"{c:>9}" for c in COLUMNS))
     for h in sorted(cov.values(), key=lambda c: (c.family or c.id, c.level != "family", c.id)):
         name = h.name if len(h.name) <= 8 else h.name[:7] + "…"
         pad = 16 - len(name)  # CJK characters are double width: pad by characters, roughly aligned
@@ -252,9 +278,9 @@ def _print_hazard_table(cov, holes) -> None:
         if h.level == "family":
             values = "".join(f"{(len(fam[h.id]) if c == 'lessons' else h.count(c)):>9}" for c in COLUMNS)
         click.echo(f"{('* ' if h.level == 'family' else '  ') + h.id:<34}{name}{' ' * max(1, pad - len(name))}{values}")
-    click.echo("(* family rows count the lessons of all their hazards)")
+    click.echo(_("（* 类别行计入其下所有灾害风险的经验教训）"))
     for key, ids in holes.items():
-        click.echo(f"{key}: {', '.join(ids) if ids else 'none'}")
+        click.echo(f"{key}: {', '.join(ids) if ids else _('（无）')}")
 
 
 @main.command()
@@ -276,7 +302,8 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
         store.init_schema()
         if not no_load and settings.store_kind == "embedded" and not store.counts()["labels"]:
             result = _load(store)
-            click.echo(f"loaded the bundled content: {result['nodes']} nodes, {result['relationships']} relationships")
+            click.echo(_("已载入内置内容：%(nodes)s 个节点，%(relationships)s 条关系", nodes=result["nodes"],
+                         relationships=result["relationships"]))
     except StoreError as exc:
         store.close()
         fail(str(exc))
@@ -285,7 +312,8 @@ def serve(location: str | None, host: str, port: int, no_load: bool) -> None:
     except SettingsError as exc:
         store.close()
         fail(str(exc))
-    click.echo(f"serving {store.kind} store on http://{host}:{port}/")
+    click.echo(_("正在提供%(kind)s存储的网页：http://%(host)s:%(port)s/", kind=store_kind(store.kind), host=host,
+                 port=port))
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
     finally:

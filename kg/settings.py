@@ -1,9 +1,10 @@
 """Every setting of the platform, declared once: name, type, default, description.
 
-Settings come from environment variables (``CEM_*``, and ``NEO4J_*`` for the Neo4j connection)
-and are read once per process by ``get_settings()``; nothing else in the product reads
-``os.environ``.  Code that needs a setting takes a ``Settings`` (the web app keeps its own in
-``app.extensions``; the CLI builds one at start).  A bad value stops start-up with one line that
+Settings come from environment variables (``CEM_*``, ``NEO4J_*`` for the Neo4j connection, and
+the system's ``LANG`` for the command line's language) and are read once per process by
+``get_settings()``; nothing else in the product reads ``os.environ``.  Code that needs a setting
+takes a ``Settings`` (the web app keeps its own in ``app.extensions``; the CLI builds one at
+start).  A bad value stops start-up with one line that
 names the variable, the value and what is accepted (``SettingsError``).
 
 ``python -m kg.settings`` prints the table of settings (the README's table is checked against it).
@@ -22,6 +23,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Variables read besides ``CEM_*`` and ``NEO4J_*``.
+OTHER_VARIABLES = ("LANG",)
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 SECRET_KEY_MIN = 32
 
@@ -137,6 +140,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env(
         "CEM_LOG_LEVEL", "INFO", "Lowest level of log messages written", "DEBUG, INFO, WARNING or ERROR")
 
+    # --- language of the command line --------------------------------------------------------
+    language: Literal["auto", "zh", "en"] = _env(
+        "CEM_LANGUAGE", "auto", "Language of the command line's messages: zh (Simplified Chinese), en (English) "
+        "or auto (zh when LANG starts with zh, else en)", "auto, zh or en")
+    system_locale: str = _env("LANG", "", "The system's locale; CEM_LANGUAGE=auto follows it",
+                              "a locale name such as zh_CN.UTF-8 or en_US.UTF-8")
+
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
@@ -218,6 +228,14 @@ class Settings(BaseSettings):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def cli_language(self) -> Literal["zh", "en"]:
+        """The command line's language for this run: ``CEM_LANGUAGE``, or for ``auto`` the
+        system's ``LANG`` (``zh…`` is Chinese, anything else English)."""
+        if self.language != "auto":
+            return self.language
+        return "zh" if self.system_locale.strip().lower().startswith("zh") else "en"
+
+    @property
     def embedding_cache_path(self) -> Path | None:
         if self.embedding_cache and self.embedding_cache.lower() in ("off", "none", "no", "0"):
             return None
@@ -282,7 +300,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: the process environment), or ``SettingsError``."""
     source = dict(os.environ if env is None else env)
     try:
-        return Settings.model_validate({k: v for k, v in source.items() if k.startswith(("CEM_", "NEO4J_"))})
+        return Settings.model_validate({k: v for k, v in source.items()
+                                        if k.startswith(("CEM_", "NEO4J_")) or k in OTHER_VARIABLES})
     except ValidationError as exc:
         raise SettingsError(explain(exc, source)) from None
 

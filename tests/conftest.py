@@ -36,6 +36,13 @@ def fast_hasher():
 
 
 @pytest.fixture(autouse=True)
+def cli_in_english(monkeypatch):
+    """The command line speaks English in tests whatever the machine's LANG (its messages follow
+    CEM_LANGUAGE, or LANG; tests of that choice set their own)."""
+    monkeypatch.setenv("CEM_LANGUAGE", "en")
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing():
     """argon2 with the cheapest settings (tests that measure hashing install their own)."""
     previous = passwords.use_hasher(fast_hasher())

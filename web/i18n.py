@@ -8,23 +8,31 @@ edit one file); all of them are compiled into the committed ``messages.mo`` with
 
 The locale is chosen by ``?lang=`` (kept in the session), then the signed-in user's setting, then
 the browser's Accept-Language; the default is ``zh_Hans_CN``.
+
+Content (the graph's data: names, descriptions, lesson texts, unit bodies) is written in Chinese;
+where a node has ``name_en`` an English page shows it (``display_name``).  Chinese content on an
+English page is marked ``lang="zh-CN"`` (for screen readers, and so that a test can tell content
+from untranslated interface text): the ``content`` filter wraps a short text, ``content_text`` a
+longer one with a small "available in Chinese only" notice, ``content_lang(node)`` gives the
+attribute value for a node's name.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
+import flask_babel
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-import flask_babel
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel.speaklater import LazyString
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +209,62 @@ def display_name(node: dict | None) -> str:
     return str(props.get("name") or props.get("name_en") or node.get("id", ""))
 
 
+#: Chinese characters and CJK punctuation (text written in Chinese).
+CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+CONTENT_LANG = "zh-CN"
+
+
+def is_chinese(text) -> bool:
+    return isinstance(text, str) and CJK_RE.search(text) is not None
+
+
+def content_lang(node: dict | None) -> str | None:
+    """``"zh-CN"`` when the node's name as shown (``display_name``) is Chinese text on an English
+    page, else None: put it in a ``lang`` attribute."""
+    if current_lang() != "en" or not node:
+        return None
+    props = node.get("properties", node)
+    if props.get("name_en"):
+        return None
+    return CONTENT_LANG if is_chinese(props.get("name")) else None
+
+
+def text_lang(value) -> str | None:
+    """``"zh-CN"`` when ``value`` is Chinese text on an English page (for a ``lang`` attribute)."""
+    return CONTENT_LANG if current_lang() == "en" and is_chinese(value) else None
+
+
+CJK_RUN_RE = re.compile(CJK_RE.pattern + "+")
+LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def content(value) -> Markup:
+    """A content text for a page: marked ``lang="zh-CN"`` when it is Chinese on an English page
+    (English text that quotes a Chinese term gets the term marked)."""
+    if value is None:
+        return Markup("")
+    if current_lang() != "en" or not is_chinese(value):
+        return escape(value)
+    text = str(value)
+    if len(LATIN_RE.findall(text)) <= len(CJK_RE.findall(text)):
+        return Markup('<span lang="zh-CN">%s</span>') % text
+    out, at = [], 0
+    for run in CJK_RUN_RE.finditer(text):
+        out.append(escape(text[at:run.start()]))
+        out.append(Markup('<span lang="zh-CN">%s</span>') % run.group(0))
+        at = run.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def content_text(value) -> Markup:
+    """A longer content text (a description, a lesson's parts): on an English page, Chinese text
+    says that it is available in Chinese only."""
+    if current_lang() == "en" and is_chinese(value):
+        return Markup('<span class="zh-only">%s</span> <span lang="zh-CN">%s</span>') % (gettext("仅有中文"), value)
+    return content(value)
+
+
 def lang_url(lang: str) -> str:
     """The current page in another language (``?lang=`` is remembered in the session)."""
     from flask import url_for
@@ -237,8 +301,9 @@ def init_i18n(app: Flask) -> None:
     app.before_request(_remember_lang)
     app.before_request(_install_wtforms_translations)
     app.context_processor(_template_gettext)
-    app.jinja_env.globals.update(display_name=display_name, current_lang=current_lang, html_lang=html_lang, lang_url=lang_url,
-                                 LOCALES=LOCALES)
+    app.jinja_env.globals.update(display_name=display_name, current_lang=current_lang, html_lang=html_lang,
+                                 lang_url=lang_url, LOCALES=LOCALES, content_lang=content_lang, text_lang=text_lang)
+    app.jinja_env.filters.update(content=content, content_text=content_text)
 
 
 if __name__ == "__main__":  # the build step for translations
@@ -246,5 +311,25 @@ if __name__ == "__main__":  # the build step for translations
         print(f"compiled {path}")
 
 
-__all__ = ["_", "_l", "gettext", "lazy_gettext", "ngettext", "refresh", "translations", "compile_catalogs",
-           "current_lang", "display_name", "lang_url", "init_i18n", "LOCALES", "DEFAULT_LOCALE"]
+__all__ = [
+    "CJK_RE",
+    "DEFAULT_LOCALE",
+    "LOCALES",
+    "_",
+    "_l",
+    "compile_catalogs",
+    "content",
+    "content_lang",
+    "content_text",
+    "current_lang",
+    "display_name",
+    "gettext",
+    "init_i18n",
+    "is_chinese",
+    "lang_url",
+    "lazy_gettext",
+    "ngettext",
+    "refresh",
+    "text_lang",
+    "translations",
+]

@@ -12,15 +12,16 @@ import click
 
 from kg import accounts, audit
 from kg.cli import fail, opened_store, store_option
+from kg.i18n_cli import _
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         value = sys.stdin.readline().rstrip("\r\n")
         if not value:
-            fail("no password on standard input")
+            fail(_("标准输入中没有密码"))
         return value
-    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("输入密码"), hide_input=True, confirmation_prompt=_("再输入一次密码"))
 
 
 @click.group("user")
@@ -34,7 +35,7 @@ def _change_account(location, action: str, change, *args):
         try:
             account = change(store, *args)
         except accounts.AccountError as exc:
-            fail(str(exc))
+            fail(exc)
         audit.record_event(store, "cli", action, account.id, remote="cli")
     return account
 
@@ -54,16 +55,16 @@ def add(location, username, roles, display_name, community, organization, locale
     try:
         accounts.check_username(username)
     except accounts.AccountError as exc:
-        fail(str(exc))
+        fail(exc)
     password = _password(password_stdin)
     with opened_store(location) as store:
         try:
             account = accounts.create_user(store, username, password, roles=roles, display_name=display_name,
                                            community=community, organization=organization, locale=locale)
         except accounts.AccountError as exc:
-            fail(str(exc))
+            fail(exc)
         audit.record_event(store, "cli", "user.create", account.id, f"roles={','.join(account.roles)}", remote="cli")
-    click.echo(f"created {account.username} ({', '.join(account.roles)})")
+    click.echo(_("已创建 %(username)s（%(roles)s）", username=account.username, roles=", ".join(account.roles)))
 
 
 @user_group.command("list")
@@ -77,10 +78,10 @@ def list_(location, as_json):
         click.echo(json.dumps([u.public_dict() for u in users], ensure_ascii=False, indent=2))
         return
     if not users:
-        click.echo("no accounts (create the first admin with: cem user add NAME --role admin)")
+        click.echo(_("还没有账户（用 cem user add NAME --role admin 创建第一个管理员）"))
         return
     for u in users:
-        state = "active" if u.active else "disabled"
+        state = _("账户启用") if u.active else _("账户已停用")
         extra = f" community={u.community}" if u.community else ""
         click.echo(f"{u.username:<24} {state:<9} {','.join(u.roles)}{extra}")
 
@@ -96,7 +97,7 @@ def set_role(location, username, roles, community):
         try:
             account = accounts.set_roles(store, username, roles, community=community)
         except accounts.AccountError as exc:
-            fail(str(exc))
+            fail(exc)
         audit.record_event(store, "cli", "user.set_roles", account.id,
                            f"roles={','.join(account.roles)}; community={account.community or ''}", remote="cli")
     click.echo(f"{account.username}: {', '.join(account.roles)}")
@@ -110,7 +111,7 @@ def set_password(location, username, password_stdin):
     """Reset a user's password (their sessions end)."""
     password = _password(password_stdin)
     account = _change_account(location, "user.password_reset", accounts.set_password, username, password)
-    click.echo(f"password of {account.username} reset")
+    click.echo(_("已重置 %(username)s 的密码", username=account.username))
 
 
 @user_group.command("disable")
@@ -119,7 +120,7 @@ def set_password(location, username, password_stdin):
 def disable(location, username):
     """Disable an account (it can no longer sign in; its sessions and tokens stop working)."""
     account = _change_account(location, "user.disable", accounts.disable, username)
-    click.echo(f"{account.username} disabled")
+    click.echo(_("已停用 %(username)s", username=account.username))
 
 
 @user_group.command("enable")
@@ -128,7 +129,7 @@ def disable(location, username):
 def enable(location, username):
     """Enable a disabled account again."""
     account = _change_account(location, "user.enable", accounts.enable, username)
-    click.echo(f"{account.username} enabled")
+    click.echo(_("已启用 %(username)s", username=account.username))
 
 
 commands = [user_group]

@@ -4,6 +4,10 @@ and recurrence checks), corrective actions, the overdue list, and a lesson's rec
 A lesson follows the observation / discussion / lesson / recommendation shape, addresses one
 issue, says who should act, names its phase, hazards, incident (if any) and source, fits on
 about one page, and expands every acronym it uses.
+
+Every message for people is a msgid of the web app's catalogue (``N_``: Simplified Chinese with
+named parameters; English in ``web/translations/en/LC_MESSAGES/lessons.po``): problems come back
+as ``kg.errors.Message`` (a ``str`` with ``translated()``), refusals as ``LessonError``.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from kg.search.assist import (DUPLICATE_THRESHOLD, RECURRENCE_THRESHOLD, Similar, _similar, draft_text)
-from kg.errors import Invalid
+from kg.errors import N_, Invalid, Message
+from kg.search.assist import DUPLICATE_THRESHOLD, RECURRENCE_THRESHOLD, Similar, _similar, draft_text
 from kg.store.base import GraphStore, StoreError
 
 TEXT_FIELDS = ("name", "observation", "discussion", "lesson", "recommendation")
@@ -22,7 +26,8 @@ FIELD_LIMITS = {"name": 60, "observation": 600, "discussion": 600, "lesson": 200
 #: About one printed page of Chinese text, all parts together.
 PAGE_LIMIT = 1500
 STATUSES = ("open", "in_progress", "done", "verified")
-STATUS_NAMES = {"open": "未开始", "in_progress": "进行中", "done": "已完成", "verified": "已核实"}
+#: Names of the statuses (msgids: translate where shown).
+STATUS_NAMES = {"open": N_("未开始"), "in_progress": N_("进行中"), "done": N_("已完成"), "verified": N_("已核实")}
 ACRONYM_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9.&-]*(?![A-Za-z0-9])")
 LIST_MARKER_RE = re.compile(r"[；;]|(?:^|[，,\s])(?:[一二三四五六七八九十]是|[0-9]+[.、)）]|[（(][0-9一二三四五六七八九十]+[)）])")
 
@@ -53,41 +58,49 @@ def unexpanded_acronyms(text: str) -> list[str]:
     return missing
 
 
-def check_lesson(fields: dict) -> dict[str, list[str]]:
+def check_lesson(fields: dict) -> dict[str, list[Message]]:
     """Problems with a draft lesson's text, by field (empty when it has the right shape)."""
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[Message]] = {}
 
-    def add(name, message):
-        problems.setdefault(name, []).append(message)
+    def add(name, message_id, **params):
+        problems.setdefault(name, []).append(Message(message_id, **params))
 
     for name in TEXT_FIELDS:
         value = (fields.get(name) or "").strip()
         if not value and name != "discussion":
-            add(name, "必填。")
+            add(name, N_("必填。"))
         if len(value) > FIELD_LIMITS[name]:
-            add(name, f"不超过 {FIELD_LIMITS[name]} 字（现为 {len(value)} 字）。")
+            add(name, N_("不超过 %(limit)s 字（现为 %(length)s 字）。"), limit=FIELD_LIMITS[name], length=len(value))
     title = (fields.get("name") or "").strip()
     if title and (LIST_MARKER_RE.search(title) or title.rstrip("。").count("。")):
-        add("name", "标题只写一个问题：不要用分号、句号或编号列出几件事。")
+        add("name", N_("标题只写一个问题：不要用分号、句号或编号列出几件事。"))
     total = sum(len((fields.get(n) or "").strip()) for n in TEXT_FIELDS)
     if total > PAGE_LIMIT:
-        add("recommendation", f"全文约一页为限（不超过 {PAGE_LIMIT} 字，现为 {total} 字）：请精简。")
+        add("recommendation", N_("全文约一页为限（不超过 %(limit)s 字，现为 %(length)s 字）：请精简。"),
+            limit=PAGE_LIMIT, length=total)
     for name in TEXT_FIELDS:
         missing = unexpanded_acronyms(fields.get(name) or "")
         if missing:
-            add(name, "缩写须在首次出现时注明全称，例如“AED（自动体外除颤器）”：" + "、".join(missing))
+            add(name, N_("缩写须在首次出现时注明全称，例如“AED（自动体外除颤器）”：%(acronyms)s"),
+                acronyms=", ".join(missing))
     if not fields.get("act_by"):
-        add("act_by", "请注明应由谁落实建议（至少一个组织或角色）。")
+        add("act_by", N_("请注明应由谁落实建议（至少一个组织或角色）。"))
     if not fields.get("hazards"):
-        add("hazards", "请至少选择一种灾害风险。")
+        add("hazards", N_("请至少选择一种灾害风险。"))
     for name in ("phase", "source"):
         if not fields.get(name):
-            add(name, "必填。")
+            add(name, N_("必填。"))
     return problems
 
 
+#: What a missing node of each kind is called in a refusal.
+NOT_FOUND = {"Phase": N_("没有工作阶段 %(id)s"), "Source": N_("没有来源文件 %(id)s"), "Hazard": N_("没有灾害风险 %(id)s"),
+             "Organization": N_("没有组织 %(id)s"), "Incident": N_("没有事件 %(id)s"),
+             "LessonLearned": N_("没有经验教训 %(id)s"), "CorrectiveAction": N_("没有整改措施 %(id)s")}
+
+
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass
@@ -102,19 +115,19 @@ def add_lesson(store: GraphStore, engine, fields: dict, *, actor: str,
     closely matches an old lesson whose corrective action is done."""
     problems = check_lesson(fields)
     if problems:
-        raise LessonError("；".join(f"{k}: {' '.join(v)}" for k, v in problems.items()))
+        raise LessonError(N_("经验教训不符合记录格式，请检查这些字段：%(fields)s"), fields=", ".join(problems))
     wanted = {fields["phase"], fields["source"], *fields["hazards"], *fields["act_by"]}
     if fields.get("incident"):
         wanted.add(fields["incident"])
     labels = store.labels_of(wanted)
     expected = {fields["phase"]: "Phase", fields["source"]: "Source"}
-    expected.update({h: "Hazard" for h in fields["hazards"]})
-    expected.update({o: "Organization" for o in fields["act_by"]})
+    expected.update(dict.fromkeys(fields["hazards"], "Hazard"))
+    expected.update(dict.fromkeys(fields["act_by"], "Organization"))
     if fields.get("incident"):
         expected[fields["incident"]] = "Incident"
     for node_id, label in expected.items():
         if labels.get(node_id) != label:
-            raise LessonError(f"未找到{label} {node_id}")
+            raise LessonError(NOT_FOUND[label], id=node_id)
     lesson_id = f"lesson.ws-{date.today():%Y%m%d}-{secrets.token_hex(3)}"
     props = {name: " ".join((fields.get(name) or "").split()) for name in TEXT_FIELDS if (fields.get(name) or "").strip()}
     props.update(created_by=actor, created_at=_now(), origin="workspace")
@@ -135,11 +148,11 @@ def add_lesson(store: GraphStore, engine, fields: dict, *, actor: str,
     text = draft_text(props)
     vector = engine.embedder.encode_documents([text])[0]
     from kg.search.embedder import VectorCache
-    from kg.search.index import build_index
+    from kg.search.index import index_nodes
 
     cache = VectorCache(None)
     cache.put_many({VectorCache.key(text, engine.embedder.model_id): vector})
-    build_index(store, engine.embedder, labels=["LessonLearned"], cache=cache)
+    index_nodes(store, engine.embedder, [lesson_id], cache=cache)  # this lesson only, no full re-index
     # Recurrence: an old lesson this close whose corrective action is done or verified.
     close = [s for s in _similar(engine, vector, text, k=5, exclude={lesson_id}) if s.similarity >= RECURRENCE_THRESHOLD]
     done = {r["id"] for r in store.run_read("lessons_done_for", ids=[s.id for s in close])} if close else set()
@@ -154,18 +167,18 @@ def add_action(store: GraphStore, lesson_id: str, *, name: str, owner: str, due_
                status: str = "open") -> str:
     name = " ".join((name or "").split())
     if not name or len(name) > 200:
-        raise LessonError("措施名称必填，不超过 200 字。")
+        raise LessonError(N_("措施名称必填，不超过 %(limit)s 字。"), limit=200)
     if status not in STATUSES:
-        raise LessonError(f"未知状态 {status!r}")
+        raise LessonError(N_("未知状态 %(status)s"), status=repr(status)[:80])
     try:
         date.fromisoformat(due_date)
     except (TypeError, ValueError):
-        raise LessonError("完成期限须为 YYYY-MM-DD 格式的日期。") from None
+        raise LessonError(N_("完成期限须为 YYYY-MM-DD 格式的日期。")) from None
     labels = store.labels_of([lesson_id, owner])
     if labels.get(lesson_id) != "LessonLearned":
-        raise LessonError(f"未找到经验教训 {lesson_id}")
+        raise LessonError(NOT_FOUND["LessonLearned"], id=lesson_id)
     if labels.get(owner) != "Organization":
-        raise LessonError(f"未找到组织 {owner}")
+        raise LessonError(NOT_FOUND["Organization"], id=owner)
     action_id = f"action.{date.today():%Y%m%d}-{secrets.token_hex(4)}"
     now = _now()
     store.upsert_nodes("CorrectiveAction", [{"id": action_id, "properties": {
@@ -182,10 +195,10 @@ def add_action(store: GraphStore, lesson_id: str, *, name: str, owner: str, due_
 
 def set_action_status(store: GraphStore, action_id: str, status: str, *, actor: str) -> None:
     if status not in STATUSES:
-        raise LessonError(f"未知状态 {status!r}")
+        raise LessonError(N_("未知状态 %(status)s"), status=repr(status)[:80])
     node = store.get_node(action_id)
     if node is None or node["label"] != "CorrectiveAction":
-        raise LessonError(f"未找到整改措施 {action_id}")
+        raise LessonError(NOT_FOUND["CorrectiveAction"], id=action_id)
     props = dict(node["properties"], status=status, updated_at=_now(), updated_by=actor)
     store.upsert_nodes("CorrectiveAction", [{"id": action_id, "properties": props}])
 
@@ -204,8 +217,9 @@ def acted_on(actions: list[dict]) -> str:
     return "none"
 
 
-ACTED_ON_NAMES = {"verified": "已落实并核实", "done": "已落实", "in_progress": "正在落实", "open": "已立项、尚未开始",
-                  "none": "尚无整改措施"}
+#: Whether a recommendation was acted on, in words (msgids: translate where shown).
+ACTED_ON_NAMES = {"verified": N_("已落实并核实"), "done": N_("已落实"), "in_progress": N_("正在落实"),
+                  "open": N_("已立项、尚未开始"), "none": N_("尚无整改措施")}
 
 
 def lesson_record(store: GraphStore, lesson_id: str, today: date | None = None) -> dict | None:
@@ -231,5 +245,17 @@ def overview(store: GraphStore, limit: int = 500) -> list[dict]:
     return [dict(r, acted_on=acted_on([{"status": s} for s in r["statuses"]])) for r in rows]
 
 
-__all__ = ["check_lesson", "unexpanded_acronyms", "add_lesson", "add_action", "set_action_status", "overdue_actions",
-           "lesson_record", "overview", "LessonError", "STATUSES", "STATUS_NAMES", "DUPLICATE_THRESHOLD"]
+__all__ = [
+    "DUPLICATE_THRESHOLD",
+    "STATUSES",
+    "STATUS_NAMES",
+    "LessonError",
+    "add_action",
+    "add_lesson",
+    "check_lesson",
+    "lesson_record",
+    "overdue_actions",
+    "overview",
+    "set_action_status",
+    "unexpanded_acronyms",
+]

@@ -1,12 +1,18 @@
-"""Semantic search over the knowledge graph (issue 5).
+"""Semantic search over the knowledge graph (issues 5, 13).
 
-* ``text``      — searchable text per label (the schema's ``text`` lists), hashes, keyword terms
-* ``embedder``  — the model, run inside sentence-transformers (in a worker process), vector cache
-* ``index``     — ``build_index``: vectors, terms and hashes on every searchable node
-* ``engine``    — ``SearchEngine``: dense, keyword and hybrid (weighted RRF) search with filters
+* ``text``      — searchable labels and text (the schema's ``text`` lists), keyword schemes, hashes
+* ``lexicon``   — domain phrases and English -> Chinese translation (graph names, glossary, CC-CEDICT)
+* ``embedder``  — the model, run inside sentence-transformers (worker processes), vector cache
+* ``index``     — ``build_index`` (keyword terms, then vectors) and ``index_nodes`` (given ids)
+* ``job``       — ``start_index_job``: a background build with progress
+* ``fusion``    — how dense and keyword rankings are combined (``fusion.json`` holds the fitted one)
+* ``engine``    — ``SearchEngine``: dense, keyword and hybrid search with filters, degraded answers
+* ``snippets``  — whole-sentence plain-text snippets with highlight positions
 * ``context``   — a hit's graph context ("so what do I do")
 * ``assist``    — similar lessons, near-duplicates of a draft, "ask about a situation"
+* ``roles``     — the grouped role list of the situation page
 * ``lessons``   — the lessons-learned workspace (record shape, corrective actions, recurrence)
-* ``evaluate``  — nDCG@10 / MRR / R@5 per method and language (``cem search-eval``)
+* ``evalsets``  — the evaluation sets (development, independent field set)
+* ``evaluate``  — nDCG@10 / MRR / R@5, fusion families and cross-validation (``cem search-eval``)
 * ``cli``       — ``cem index``, ``cem search``, ``cem ask``, ``cem search-eval``
 """

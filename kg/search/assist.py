@@ -90,17 +90,63 @@ def near_duplicates(engine: SearchEngine, fields: dict, *, k: int = 3, threshold
     return [s for s in _similar(engine, vector, text, k=k, exclude=exclude or set()) if s.similarity >= threshold]
 
 
+#: How many of the plain search's hits are looked through for lessons.
+SITUATION_POOL = 40
+#: A hazard counts for the situation when its weight reaches this share of the strongest one.
+HAZARD_SHARE = 0.3
+MAX_HAZARDS = 4
+
+
+def situation_hazards(engine: SearchEngine, lesson_ids: list[str]) -> list[tuple[str, float]]:
+    """The hazards the given lessons (best first) are about, weighted by the lessons' ranks
+    (1/rank, shared among a lesson's hazards); the strong ones, strongest first."""
+    rows = {r["id"]: r["hazards"] for r in engine.store.run_read("search_lesson_hazards", ids=list(lesson_ids))}
+    weights: dict[str, float] = {}
+    for rank, lesson in enumerate(lesson_ids, start=1):
+        found = rows.get(lesson) or []
+        for hazard in found:
+            weights[hazard] = weights.get(hazard, 0.0) + 1.0 / rank / len(found)
+    if not weights:
+        return []
+    top = max(weights.values())
+    strong = [(h, w) for h, w in weights.items() if w >= HAZARD_SHARE * top]
+    return sorted(strong, key=lambda hw: (-hw[1], hw[0]))[:MAX_HAZARDS]
+
+
 def ask(engine: SearchEngine, scenario: str, *, role: str | None = None, k: int = 5) -> dict:
-    """A situation described in free text: the closest lessons, the duties that apply to the
-    asker's role (an organization id or name; all duties without one), the relevant plans and
-    the hazards it is about, grouped."""
+    """A situation described in free text: the closest lessons (in the order plain search ranks
+    them), the hazards those lessons are about, and — following from those hazards — the duties
+    that address them (held by the asker's role, an organization id or name, where it holds any)
+    and the plans that cover them; each group ranked by relevance to the situation."""
     role_id = engine.resolve("Organization", role) if role else None
-    lessons = engine.search(scenario, filters=Filters(labels=["LessonLearned"]), k=k, context=True)
-    duties = engine.search(scenario, filters=Filters(labels=["Duty"], organization=role_id), k=k, context=True)
-    plans = engine.search(scenario, filters=Filters(labels=["Plan"]), k=3)
-    hazards = engine.search(scenario, filters=Filters(labels=["Hazard"]), k=3)
+    plain = engine.search(scenario, k=SITUATION_POOL)
+    lesson_ids = [h.id for h in plain.hits if h.label == "LessonLearned"][:k]
+    if len(lesson_ids) < k:
+        more = engine.search(scenario, filters=Filters(labels=["LessonLearned"]), k=k, exclude=set(lesson_ids))
+        lesson_ids += [h.id for h in more.hits][:k - len(lesson_ids)]
+    lessons = engine.search(scenario, filters=Filters(labels=["LessonLearned"]), k=len(lesson_ids), context=True,
+                            within=set(lesson_ids)) if lesson_ids else None
+    order = {node_id: n for n, node_id in enumerate(lesson_ids)}
+    lesson_hits = sorted(lessons.hits, key=lambda h: order[h.id]) if lessons else []
+    hazards = situation_hazards(engine, lesson_ids)
+    hazard_ids = [h for h, _ in hazards]
+    duty_ids = {r["id"] for r in engine.store.run_read("search_duties_for_hazards", hazards=hazard_ids)} if hazard_ids else set()
+    if role_id and duty_ids:
+        held = engine.allowed_ids(Filters(organization=role_id)) or set()
+        duty_ids = (duty_ids & held) or duty_ids
+    plan_ids = {r["id"] for r in engine.store.run_read("search_plans_for_hazards", hazards=hazard_ids)} if hazard_ids else set()
+
+    def within(label: str, ids: set[str], n: int, context: bool = False) -> list[dict]:
+        if not ids:
+            return []
+        return [h.as_dict() for h in engine.search(scenario, filters=Filters(labels=[label]), k=n, context=context,
+                                                   within=ids).hits]
+
+    hazard_hits = within("Hazard", set(hazard_ids), MAX_HAZARDS)
+    rank_of = {h: n for n, h in enumerate(hazard_ids)}
+    hazard_hits.sort(key=lambda h: rank_of.get(h["id"], len(rank_of)))
     return {"scenario": scenario, "role": role_id,
-            "lessons": [h.as_dict() for h in lessons.hits],
-            "duties": [h.as_dict() for h in duties.hits],
-            "plans": [h.as_dict() for h in plans.hits],
-            "hazards": [h.as_dict() for h in hazards.hits]}
+            "lessons": [h.as_dict() for h in lesson_hits],
+            "duties": within("Duty", duty_ids, k, context=True),
+            "plans": within("Plan", plan_ids, 3),
+            "hazards": hazard_hits}

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kg.cli import fail, opened_store, store_option
+from kg.i18n_cli import _
 
 
 class _Bar:
@@ -41,7 +42,8 @@ def _embedder():
         embedder = load_embedder()
     except EmbedderError as exc:
         fail(str(exc))
-    click.echo(f"model: {embedder.model_id} — {embedder.description}, {embedder.dimension} dimensions", err=True)
+    click.echo(_("模型：%(model)s — %(description)s，%(dimension)s 维", model=embedder.model_id,
+                 description=embedder.description, dimension=embedder.dimension), err=True)
     return embedder
 
 
@@ -49,7 +51,7 @@ def run_index(store, embedder, *, force: bool = False, labels=None, cache=None):
     from kg.search.embedder import default_cache
     from kg.search.index import build_index
 
-    bar = _Bar("embedding")
+    bar = _Bar(_("正在计算向量"))
     try:
         return build_index(store, embedder, labels=labels, cache=cache or default_cache(), force=force,
                            on_plan=bar.plan, progress=bar.update)
@@ -69,7 +71,8 @@ def index_command(location, force, labels):
     with opened_store(location) as store:
         for label in labels:
             if label not in searchable_labels(store):
-                fail(f"label {label!r} is not searchable; searchable: {', '.join(searchable_labels(store))}")
+                fail(_("类别 %(label)s 不可检索；可检索：%(labels)s", label=repr(label),
+                       labels=", ".join(searchable_labels(store))))
         store.init_schema()
         report = run_index(store, embedder, force=force, labels=list(labels) or None)
     click.echo(report.summary())
@@ -77,25 +80,28 @@ def index_command(location, force, labels):
 
 def _print_hits(result) -> None:
     filters = result.filters.as_dict()
-    click.echo(f"{result.method} search for {result.query!r}"
-               + (f" ({', '.join(f'{k}={v}' for k, v in filters.items())})" if filters else "")
-               + f": {len(result.hits)} hits in {result.milliseconds:.0f} ms")
+    shown = f" ({', '.join(f'{k}={v}' for k, v in filters.items())})" if filters else ""
+    click.echo(_("%(method)s 检索 %(query)s%(filters)s：%(n)s 条结果，用时 %(ms)s ms", method=result.method,
+                 query=repr(result.query), filters=shown, n=len(result.hits), ms=f"{result.milliseconds:.0f}"))
     for i, hit in enumerate(result.hits, start=1):
-        click.echo(f"{i:>2}. [{hit.label}] {hit.name}  ({hit.id}, score {hit.score:.4f})")
+        score = _("得分 %(score)s", score=f"{hit.score:.4f}")
+        click.echo(f"{i:>2}. [{hit.label}] {hit.name}  ({hit.id}, {score})")
         if hit.snippet:
             click.echo(f"    {hit.snippet}")
         ctx = hit.context
         if ctx and ctx.get("kind") == "lesson":
             if ctx.get("incident"):
-                click.echo(f"    事件: {ctx['incident']['name']} ({ctx['incident'].get('date', '')})")
-            click.echo(f"    建议: {ctx['recommendation']}")
-            for key, title in (("act", "责任主体"), ("duties", "相关职责"), ("plans", "相关预案"), ("modules", "培训模块")):
+                click.echo("    " + _("事件：") + f"{ctx['incident']['name']} ({ctx['incident'].get('date', '')})")
+            click.echo("    " + _("建议：") + str(ctx["recommendation"]))
+            for key, title in (("act", _("应由谁落实：")), ("duties", _("相关职责：")), ("plans", _("相关预案：")),
+                               ("modules", _("培训模块："))):
                 if ctx.get(key):
-                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+                    click.echo(f"    {title}" + "; ".join(x["name"] for x in ctx[key]))
         elif ctx and ctx.get("kind") == "duty":
-            for key, title in (("holders", "承担者"), ("phases", "阶段"), ("hazards", "针对风险"), ("plans", "相关预案")):
+            for key, title in (("holders", _("承担者：")), ("phases", _("阶段：")), ("hazards", _("针对的灾害风险：")),
+                               ("plans", _("相关预案："))):
                 if ctx.get(key):
-                    click.echo(f"    {title}: " + "；".join(x["name"] for x in ctx[key]))
+                    click.echo(f"    {title}" + "; ".join(x["name"] for x in ctx[key]))
 
 
 @click.command(name="search")
@@ -120,7 +126,9 @@ def search_command(location, query, labels, phase, hazard, organization, year, m
         try:
             result = engine.search(query, method=method, k=limit, context=context,
                                    filters=Filters(list(labels) or None, phase, hazard, organization, year))
-        except (SearchError, EmbedderError) as exc:
+        except SearchError as exc:
+            fail(exc)
+        except EmbedderError as exc:
             fail(str(exc))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -143,33 +151,22 @@ def ask_command(location, scenario, role, limit, as_json):
     with opened_store(location) as store:
         try:
             answer = ask(SearchEngine(store, _embedder()), scenario, role=role, k=limit)
-        except (SearchError, EmbedderError) as exc:
+        except SearchError as exc:
+            fail(exc)
+        except EmbedderError as exc:
             fail(str(exc))
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
-    click.echo(f"情景：{scenario}" + (f"（角色：{answer['role']}）" if answer["role"] else ""))
-    for key, title in (("lessons", "相关经验教训"), ("duties", "应履行的职责"), ("plans", "相关预案"), ("hazards", "涉及的灾害风险")):
-        click.echo(f"{title}:")
+    click.echo(_("情景：") + scenario + (_("（角色：%(role)s）", role=answer["role"]) if answer["role"] else ""))
+    for key, title in (("lessons", _("相关经验教训")), ("duties", _("应履行的职责")), ("plans", _("相关预案")),
+                       ("hazards", _("涉及的灾害风险"))):
+        click.echo(_("%(relation)s：", relation=title))
         for hit in answer[key]:
             click.echo(f"  - {hit['name']}  ({hit['id']})")
             ctx = hit.get("context") or {}
             if key == "lessons" and ctx.get("recommendation"):
-                click.echo(f"    建议: {ctx['recommendation']}")
-
-
-def _bundled_corpus_into(store) -> None:
-    """The curated knowledge (kg/data) — what the development queries were written against."""
-    from kg.content.load import load_content
-    from kg.content.loader import read_content
-
-    content = read_content([Path(__file__).resolve().parents[1] / "data"])
-    if not content.ok:
-        for problem in content.problems[:20]:
-            click.echo(str(problem), err=True)
-        fail(f"{len(content.problems)} problems in the bundled content")
-    store.init_schema()
-    load_content(store, content)
+                click.echo("    " + _("建议：") + str(ctx["recommendation"]))
 
 
 def _export_into(store, path: str) -> None:
@@ -183,62 +180,105 @@ def _export_into(store, path: str) -> None:
     except ImportError_ as exc:
         for problem in exc.problems[:20]:
             click.echo(problem, err=True)
-        fail(f"{path}: {len(exc.problems)} malformed records")
+        fail(_("%(file)s：%(n)s 条记录格式有误", file=path, n=len(exc.problems)))
 
 
-@click.command(name="search-eval")
-@click.option("--corpus", type=click.Path(exists=True, dir_okay=False),
-              help="A `cem export` file to evaluate on (default: the bundled content, kg/data).")
-@click.option("--queries", type=click.Path(exists=True, dir_okay=False),
-              help="Queries as JSON Lines {qid, lang, query, relevant: {id: grade}} (default: the development set).")
-@click.option("--store", "location", default=None,
-              help="Evaluate on this store, which must be empty (default: a fresh temporary embedded store).")
-@click.option("--tune", is_flag=True, help="Also grid-search the fusion weights on these queries.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, with per-query results.")
-def search_eval_command(corpus, queries, location, tune, as_json):
-    """Score keyword, dense and hybrid search: nDCG@10, MRR, R@5 per language."""
+def _collect_set(location, evalset, queries, embedder, corpus: str | None):
+    """Fill an empty store with a set's documents, index it and collect its candidates."""
     from kg.search.engine import SearchEngine
-    from kg.search.evaluate import DEV_QUERIES, EvalError, evaluate, load_queries
-    from kg.search.evaluate import tune as tune_fusion
+    from kg.search.evalsets import CorpusError, fill_store
+    from kg.search.evaluate import collect
 
-    path = queries or DEV_QUERIES
-    if not Path(path).is_file():
-        fail(f"no queries file {path}; give one with --queries")
-    try:
-        qs = load_queries(path)
-    except EvalError as exc:
-        fail(str(exc))
-    embedder = _embedder()
-    with tempfile.TemporaryDirectory(prefix="cem-eval-") as tmp:
-        with opened_store(location or str(Path(tmp) / "eval.kgl")) as store:
-            if store.counts()["labels"]:
-                fail(f"the store at {store.location} is not empty; search-eval loads its corpus into an empty store")
+    with opened_store(location) as store:
+        if store.counts()["labels"]:
+            fail(_("存储 %(location)s 不是空的；search-eval 只把语料载入空的存储", location=store.location))
+        try:
             if corpus:
                 _export_into(store, corpus)
             else:
-                _bundled_corpus_into(store)
-            store.init_schema()
-            report_index = run_index(store, embedder)
-            click.echo(report_index.summary(), err=True)
-            engine = SearchEngine(store, embedder)
-            from kg.search.evaluate import candidate_rankings
+                fill_store(store, evalset)
+        except CorpusError as exc:
+            fail(str(exc))
+        store.init_schema()
+        report_index = run_index(store, embedder)
+        click.echo(f"{evalset.name}: {report_index.summary()}", err=True)
+        missing = sorted({i for q in queries for i in q.relevant} - set(store.get_nodes({i for q in queries for i in q.relevant})))
+        if missing:
+            fail(f"{evalset.queries}: judged nodes missing from the corpus: {', '.join(missing[:10])}")
+        collected = collect(SearchEngine(store, embedder), queries)
+        kind = store.kind
+        store.run_write("search_eval_clear")
+    return collected, kind
 
-            rankings = candidate_rankings(engine, qs)
-            report = evaluate(engine, qs, rankings=rankings)
-            tuned = tune_fusion(engine, qs, rankings=rankings) if tune else None
-            kind = store.kind
+
+@click.command(name="search-eval")
+@click.option("--set", "sets", multiple=True, type=click.Choice(["dev", "field"]),
+              help="Evaluation sets (default: both): dev = the development set, field = the independent field set.")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False),
+              help="A `cem export` file to evaluate on instead (with --queries).")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False),
+              help="Queries as JSON Lines {qid, lang, query, relevant: {id: grade}} for --corpus (or for the bundled content).")
+@click.option("--store", "location", default=None,
+              help="Evaluate on this store, which must be empty (default: a fresh temporary embedded store per set).")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--compare", is_flag=True, help="Also cross-validate every fusion family (RRF, score fusion, learned).")
+@click.option("--fit", is_flag=True, help="Fit the default fusion family on all queries and write kg/search/fusion.json.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with per-query results.")
+def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as_json):
+    """Score keyword, dense and hybrid search per evaluation set and language: nDCG@10, MRR, R@5,
+    and the hybrid cross-validated over all sets' queries."""
+    from kg.search.evalsets import SETS, EvalSet
+    from kg.search.evaluate import (DEFAULT_FAMILY, EvalError, fit_default, load_queries, report,
+                                    write_default)
+    from kg.search.fusion import load_default
+
+    if corpus and not queries:
+        fail("--corpus needs --queries (the queries written for that corpus)")
+    if queries:
+        chosen = [EvalSet("custom", Path(queries), None, "given queries")]
+    else:
+        chosen = [SETS[name] for name in (sets or ("dev", "field"))]
+    loaded = []
+    for evalset in chosen:
+        try:
+            loaded.append((evalset, load_queries(evalset.queries, evalset.name)))
+        except (EvalError, OSError) as exc:
+            fail(str(exc))
+    embedder = _embedder()
+    collected, kind = [], None
+    for evalset, qs in loaded:
+        with tempfile.TemporaryDirectory(prefix="cem-eval-") as tmp:
+            col, kind = _collect_set(location or str(Path(tmp) / "eval.kgl"), evalset, qs, embedder, corpus)
+        collected.append(col)
+    backend = "neo4j" if kind == "neo4j" else "embedded"
+    fusion = load_default(backend)
+    if fit:
+        fusion = fit_default(collected)
+        write_default(fusion, f"{DEFAULT_FAMILY} fitted by `cem search-eval --fit` on {sum(len(c.queries) for c in collected)} "
+                              f"queries ({', '.join(e.name for e, _ in loaded)}) on the {backend} store with "
+                              f"{embedder.model_id}", backend)
+        click.echo(f"wrote {Path(__file__).with_name('fusion.json')}", err=True)
+    rep = report(collected, fusion, folds=folds, compare=compare)
     if as_json:
-        out = report.as_dict() | {"store": kind, "model": embedder.model_id}
-        if tuned:
-            out["tuned"] = {lang: {"fusion": list(p), "ndcg@10": n, "mrr": m} for lang, (p, n, m) in tuned.items()}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rep.as_dict() | {"store": kind, "model": embedder.model_id}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"store: {kind}; model: {embedder.model_id}; queries: {path} ({len(qs)})")
-    click.echo(f"fusion (w_dense, w_keyword, k): " + ", ".join(f"{l} {tuple(v)}" for l, v in report.fusion.items()))
-    click.echo(report.table())
-    if tuned:
-        for lang, (params, n, m) in tuned.items():
-            click.echo(f"tuned {lang}: fusion {params} -> nDCG@10 {n:.3f}, MRR {m:.3f}")
+    click.echo(f"store: {kind}; model: {embedder.model_id}; sets: "
+               + ", ".join(f"{e.name} ({len(q)} queries)" for e, q in loaded))
+    click.echo(f"hybrid: {rep.family} (shipped: kg/search/fusion.json); hybrid-cv: the same fitted on the "
+               f"other {folds - 1} of {folds} folds of all queries; hybrid-cross: fitted on the other set")
+    click.echo(rep.table())
+    if compare:
+        click.echo("\ncross-validated nDCG@10 per fusion family:")
+        keys = sorted(next(iter(rep.families.values())))
+        click.echo(f"{'family':<28}" + "".join(f"{s + '/' + l:>12}" for s, l in keys))
+        for name, rows in rep.families.items():
+            click.echo(f"{name:<28}" + "".join(f"{rows[k]['ndcg@10']:>12.3f}" for k in keys))
+    problems = rep.violations()
+    click.echo("rule: hybrid >= the better single method within 0.005 (nDCG@10 on every row, MRR per set): "
+               + ("holds" if not problems else "BROKEN: " + "; ".join(problems)))
+    shortfalls = rep.shortfalls("mrr")
+    if shortfalls:
+        click.echo("MRR rows below the better single method: " + "; ".join(shortfalls))
 
 
 commands = [index_command, search_command, ask_command, search_eval_command]

@@ -1,10 +1,15 @@
-"""Hybrid search: dense vectors + BM25 keywords, fused by weighted reciprocal-rank fusion.
+"""Hybrid search: dense vectors + BM25 keywords, fused (kg.search.fusion).
 
-Each method ranks up to ``CANDIDATES`` nodes; the fused score of a node is
-``w_dense / (k + rank_dense) + w_keyword / (k + rank_keyword)`` with weights tuned per query
-language on the development set only (``tests/search_eval``; ``cem search-eval --tune`` reprints
-the grid).  Filters (labels, phase, hazard or hazard family, organization, incident year) are
-resolved to the set of node ids that pass, and both methods rank within that set.
+Each method ranks up to ``CANDIDATES`` nodes; the fusion chosen by held-out measurement
+(docs/search.md, ``fusion.json``) combines them.  Keyword terms follow the index's
+``KeywordScheme`` and the store's lexicon (domain phrases; English words expanded into Chinese
+terms); an English query's Chinese rendering is embedded too and averaged with it.  Filters
+(labels, phase, hazard or hazard family, organization, incident year) are resolved to the set of
+node ids that pass, and both methods rank within that set.
+
+While the vectors are not ready (a first index build still running) or the model cannot be
+loaded, a dense or hybrid search answers with keywords only and says so (``degraded``,
+``notice``).
 """
 
 from __future__ import annotations
@@ -12,24 +17,42 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from kg.search.embedder import Embedder, load_embedder
-from kg.search.text import SEARCH_LABELS, language, query_terms, query_text
-from kg.errors import Invalid
+import numpy as np
+
+from kg.errors import N_, Invalid
+from kg.search.embedder import Embedder, EmbedderError, load_embedder
+from kg.search.fusion import Candidates, load_default, uses_graph
+from kg.search.index import KEYWORD_SCHEME
+from kg.search.lexicon import LexiconSources, store_lexicon
+from kg.search.text import EN_RE, KeywordScheme, language, normalise, query_terms, query_text, searchable_labels
 from kg.store.base import GraphStore, StoreError
 
 METHODS = ("hybrid", "dense", "keyword")
 CANDIDATES = 50
-#: Weighted RRF per query language: (dense weight, keyword weight, k).  Tuned on the
-#: development set only (tests/search_eval/dev_queries.jsonl, `cem search-eval --tune`) with the
-#: default model: the best setting that keeps hybrid at or above the better single method on
-#: both stores (their keyword scorers differ: kglite BM25 over CJK unigrams + bigrams, Neo4j's
-#: cjk analyzer over bigrams).  English keyword matching only reaches the few English names in
-#: the graph, so for English queries keywords only nudge the dense ranking.
-FUSION = {"zh": (1.0, 0.5, 5), "en": (1.0, 1.25, 5)}
 
 LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预案", "Hazard": "灾害风险",
                "Incident": "事件", "Facility": "设施与资源", "Organization": "组织与角色",
                "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标"}
+DEGRADED_NOTICE = "语义索引尚未就绪，本次仅按关键词检索。"
+MODEL_UNAVAILABLE_NOTICE = "语义模型暂不可用，本次仅按关键词检索。"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How queries are processed (the defaults are what held-out measurement chose)."""
+    keyword_scheme: KeywordScheme = KEYWORD_SCHEME
+    #: expand English words into Chinese terms for keyword search
+    expand_english: bool = True
+    #: also embed the Chinese rendering of an English query and average the two vectors
+    translate_dense: bool = True
+    #: translations per English span in that rendering
+    rendering_per_span: int = 1
+    lexicon: LexiconSources = LexiconSources()
+
+
+#: A filter value that names no node, per label (msgids; English in search.po).
+UNKNOWN = {"Phase": N_("未知阶段 %(value)s"), "Hazard": N_("未知灾害风险 %(value)s"),
+           "Organization": N_("未知组织 %(value)s")}
 
 
 class SearchError(Invalid):
@@ -60,10 +83,13 @@ class Hit:
     snippet: str = ""
     ranks: dict = field(default_factory=dict)  # method -> 1-based rank
     context: dict | None = None
+    #: [start, end) of the matched query terms in ``snippet`` (for highlighting)
+    highlights: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = {"id": self.id, "label": self.label, "label_name": LABEL_NAMES.get(self.label, self.label),
-               "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks}
+               "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks,
+               "highlights": [list(h) for h in self.highlights]}
         if self.context is not None:
             out["context"] = self.context
         return out
@@ -72,17 +98,24 @@ class Hit:
 @dataclass
 class SearchResult:
     query: str
-    method: str
+    method: str              # the method that ran (keyword when a semantic search degraded)
     language: str
     filters: Filters
     hits: list[Hit]
     model_id: str | None
     milliseconds: float
+    #: the method asked for ran as keyword search (vectors not ready, or the model unavailable)
+    degraded: bool = False
+    notice: str | None = None
 
     def as_dict(self) -> dict:
-        return {"query": self.query, "method": self.method, "language": self.language,
-                "filters": self.filters.as_dict(), "model": self.model_id,
-                "milliseconds": round(self.milliseconds, 1), "hits": [h.as_dict() for h in self.hits]}
+        out = {"query": self.query, "method": self.method, "language": self.language,
+               "filters": self.filters.as_dict(), "model": self.model_id,
+               "milliseconds": round(self.milliseconds, 1), "degraded": self.degraded,
+               "hits": [h.as_dict() for h in self.hits]}
+        if self.notice:
+            out["notice"] = self.notice
+        return out
 
 
 def rrf(rankings: dict[str, list[str]], weights: dict[str, float], k: float) -> list[tuple[str, float]]:
@@ -97,30 +130,27 @@ def rrf(rankings: dict[str, list[str]], weights: dict[str, float], k: float) -> 
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def snippet(properties: dict, query: str, width: int = 90) -> str:
-    """A short passage of the node's text around the first query term found."""
-    from kg.search.text import tokens
+def snippet(properties: dict, query: str, *, terms: str | None = None, width: int = 120) -> tuple[str, list]:
+    """``(snippet, highlights)``: whole sentences of the node's plain text around the query's
+    terms (kg.search.snippets)."""
+    from kg.search.snippets import snippet as make
 
-    text = " ".join(str(properties.get(p) or "") for p in ("description", "summary", "observation", "lesson",
-                                                               "recommendation", "requirement", "body")
-                    if properties.get(p))
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    terms = sorted({t for t in tokens(query_text(query)) if len(t) > 1}, key=len, reverse=True)
-    at = min((text.find(t) for t in terms if t in text), default=0)
-    start = max(0, at - width // 3)
-    piece = text[start:start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    return make(properties, terms if terms is not None else query_terms(query), width=width)
 
 
 class SearchEngine:
-    """Search over one store.  ``embedder`` is loaded on first use of a dense method."""
+    """Search over one store.  ``embedder`` is loaded on first use of a dense method.
 
-    def __init__(self, store: GraphStore, embedder: Embedder | None = None, *, fusion: dict | None = None):
+    ``readiness``: an object with a ``vectors_ready`` attribute (e.g. the web app's background
+    ``IndexJob``); while it is false, dense and hybrid searches answer with keywords only."""
+
+    def __init__(self, store: GraphStore, embedder: Embedder | None = None, *, fusion=None,
+                 settings: SearchSettings | None = None, readiness=None):
         self.store = store
         self._embedder = embedder
-        self.fusion = dict(FUSION, **(fusion or {}))
+        self.fusion = fusion if fusion is not None else load_default(store.backend)
+        self.settings = settings or SearchSettings()
+        self.readiness = readiness
 
     @property
     def embedder(self) -> Embedder:
@@ -130,7 +160,15 @@ class SearchEngine:
 
     @property
     def labels(self) -> list[str]:
-        return [l for l in SEARCH_LABELS if l in self.store.schema.labels]
+        return searchable_labels(self.store.schema)
+
+    @property
+    def lexicon(self):
+        return store_lexicon(self.store, sources=self.settings.lexicon)
+
+    @property
+    def vectors_ready(self) -> bool:
+        return self.readiness is None or bool(getattr(self.readiness, "vectors_ready", True))
 
     # --- filters ------------------------------------------------------------------------
     def resolve(self, label: str, value: str | None) -> str | None:
@@ -148,7 +186,7 @@ class SearchEngine:
                      node["id"].split(".")[-1].casefold()}
             if wanted in names:
                 return node["id"]
-        raise SearchError(f"unknown {label.lower()} {value!r}")
+        raise SearchError(UNKNOWN.get(label, N_("未知节点 %(value)s")), value=repr(value)[:200])
 
     def allowed_ids(self, filters: Filters) -> set[str] | None:
         if not filters.active():
@@ -179,11 +217,27 @@ class SearchEngine:
         out = []
         for label in filters.labels:
             if label not in self.labels:
-                raise SearchError(f"cannot search label {label!r}; searchable: {', '.join(self.labels)}")
+                raise SearchError(N_("不能检索类别 %(label)s；可检索：%(labels)s"), label=repr(label)[:80],
+                                  labels=", ".join(self.labels))
             out.append(label)
         return out
 
     # --- ranking ------------------------------------------------------------------------
+    def keyword_terms(self, query: str) -> str:
+        """The keyword terms a query sends (scheme, domain phrases, English expansion)."""
+        settings = self.settings
+        needs_lexicon = settings.keyword_scheme.phrases or (settings.expand_english and EN_RE.search(normalise(query)))
+        return query_terms(query, scheme=settings.keyword_scheme, lexicon=self.lexicon if needs_lexicon else None,
+                           expand_english=settings.expand_english)
+
+    def _dense_texts(self, query: str) -> list[str]:
+        texts = [query]
+        if self.settings.translate_dense and EN_RE.search(normalise(query)):
+            rendering = self.lexicon.pseudo_query(query_text(query), self.settings.rendering_per_span)
+            if rendering and rendering != query:
+                texts.append(rendering)
+        return texts
+
     def rank(self, query: str, method: str, *, labels: list[str], ids: set[str] | None,
              k: int = CANDIDATES) -> dict[str, list[dict]]:
         """Raw rankings per single method (``dense``, ``keyword``) for ``method``."""
@@ -191,65 +245,99 @@ class SearchEngine:
         out: dict[str, list[dict]] = {}
         if ids is not None and not ids:
             return {"dense": [], "keyword": []}
+        texts = self._dense_texts(query) if method in ("dense", "hybrid") else []
         # The query is embedded (in the model's worker process) while the keywords are ranked.
-        finish = self.embedder.query_later(query) if method in ("dense", "hybrid") else None
+        finish = self.embedder.query_later(texts[0]) if texts else None
         try:
             if method in ("keyword", "hybrid"):
-                out["keyword"] = self.store.keyword_search(query_text(query), query_terms(query), labels=labels,
-                                                           k=k, ids=id_list)
+                out["keyword"] = self.store.keyword_search(query_text(query), self.keyword_terms(query),
+                                                           labels=labels, k=k, ids=id_list)
         finally:
             vector = finish() if finish is not None else None
         if vector is not None:
+            for extra in texts[1:]:
+                vector = vector + self.embedder.encode_query(extra)
+            vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
             out["dense"] = self.store.vector_search(vector.tolist(), labels=labels, k=k, ids=id_list)
         return out
 
+    def hazards_of(self, ids: list[str]) -> dict[str, set[str]]:
+        """Node id -> the hazards it is about / addresses / covers (a hazard: itself, its family)."""
+        if not ids:
+            return {}
+        rows = self.store.run_read("search_hazards_of", ids=list(ids))
+        labels = self.store.labels_of(ids)
+        return {r["id"]: set(r["hazards"]) | ({r["id"]} if labels.get(r["id"]) == "Hazard" else set())
+                for r in rows}
+
+    def fuse(self, query: str, lang: str, rankings: dict[str, list[dict]]) -> list[tuple[str, float]]:
+        """The hybrid ranking of one query's single-method rankings."""
+        candidates = Candidates.of(query, lang, rankings)
+        if uses_graph(self.fusion):
+            candidates.hazards = self.hazards_of(candidates.ids)
+        return candidates.ranked(self.fusion.scores(candidates))
+
     def search(self, query: str, *, method: str = "hybrid", filters: Filters | None = None, k: int = 10,
-               context: bool = False, exclude: set[str] | None = None) -> SearchResult:
+               context: bool = False, exclude: set[str] | None = None, within: set[str] | None = None) -> SearchResult:
+        """Search; ``within`` (node ids) narrows the search further, like a filter."""
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
-            raise SearchError("the query is empty")
+            raise SearchError(N_("检索内容为空"))
         if len(query) > 2000:
-            raise SearchError("the query is too long (at most 2000 characters)")
+            raise SearchError(N_("检索内容过长（不超过 %(limit)s 个字符）"), limit=2000)
         if method not in METHODS:
-            raise SearchError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+            raise SearchError(N_("未知检索方式 %(method)s；可选：%(methods)s"), method=repr(method)[:80],
+                              methods=", ".join(METHODS))
         filters = filters or Filters()
         labels = self._labels(filters)
         ids = self.allowed_ids(filters)
+        if within is not None:
+            ids = set(within) if ids is None else ids & set(within)
         lang = language(query)
-        rankings = self.rank(query, method, labels=labels, ids=ids, k=max(CANDIDATES, k))
+        ran, notice = method, None
+        if method != "keyword" and not self.vectors_ready:
+            ran, notice = "keyword", DEGRADED_NOTICE
+        try:
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k))
+        except EmbedderError:
+            if method == "keyword":
+                raise
+            ran, notice = "keyword", MODEL_UNAVAILABLE_NOTICE
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k))
         label_of = {r["id"]: r["label"] for ranked in rankings.values() for r in ranked}
         ranks = {m: {r["id"]: i for i, r in enumerate(ranked, start=1)} for m, ranked in rankings.items()}
-        if method == "hybrid":
-            wd, wk, rrf_k = self.fusion[lang]
-            fused = rrf({m: [r["id"] for r in ranked] for m, ranked in rankings.items()},
-                        {"dense": wd, "keyword": wk}, rrf_k)
+        if ran == "hybrid":
+            fused = self.fuse(query, lang, rankings)
         else:
-            fused = [(r["id"], r["score"]) for r in rankings[method]]
+            fused = [(r["id"], r["score"]) for r in rankings[ran]]
         if exclude:
             fused = [(i, s) for i, s in fused if i not in exclude]
         fused = fused[:k]
         nodes = self.store.get_nodes([i for i, _ in fused])
+        terms = self.keyword_terms(query)
         hits = []
         for node_id, score in fused:
             node = nodes.get(node_id)
             if node is None:
                 continue
             props = node["properties"]
+            text, marks = snippet(props, query, terms=terms)
             hits.append(Hit(node_id, label_of.get(node_id) or node["label"], str(props.get("name", node_id)),
-                            float(score), snippet(props, query),
-                            {m: r[node_id] for m, r in ranks.items() if node_id in r}))
+                            float(score), text, {m: r[node_id] for m, r in ranks.items() if node_id in r},
+                            highlights=marks))
         if context:
             from kg.search.context import graph_context
 
             for hit in hits:
                 hit.context = graph_context(self.store, hit.id, hit.label)
-        model_id = self._embedder.model_id if self._embedder is not None and method != "keyword" else None
-        return SearchResult(query, method, lang, filters, hits, model_id, (time.perf_counter() - started) * 1000)
+        model_id = self._embedder.model_id if self._embedder is not None and ran != "keyword" else None
+        return SearchResult(query, ran, lang, filters, hits, model_id, (time.perf_counter() - started) * 1000,
+                            degraded=ran != method, notice=notice)
 
     def ranked_ids(self, query: str, method: str, *, k: int = 10, filters: Filters | None = None) -> list[str]:
         return [h.id for h in self.search(query, method=method, k=k, filters=filters).hits]
 
 
-__all__ = ["SearchEngine", "Filters", "Hit", "SearchResult", "SearchError", "rrf", "METHODS", "FUSION",
+__all__ = ["SearchEngine", "SearchSettings", "Filters", "Hit", "SearchResult", "SearchError", "rrf", "METHODS",
            "StoreError"]

@@ -1,9 +1,12 @@
 """What a node's searchable text is, how it is hashed, and how text becomes keyword terms.
 
-Searchable text follows the schema: each label lists its text properties (`text:` in
-kg/schema/*.yaml), plus `name_en` where a label has one (so English queries find English names).
-Keyword terms are single CJK characters plus CJK character bigrams, and lowercased Latin words
-and numbers — no word segmenter (on our data character n-grams beat segmented words).
+Searchable labels follow the schema: a label with a `text:` list (kg/schema/*.yaml) is indexed
+and searched — add one to a new label and its records become searchable — except the labels in
+``NOT_SEARCHED``.  A node's searchable text is its `text` properties plus `name_en`.
+
+Keyword terms (``KeywordScheme``): single CJK characters plus CJK character bigrams, lowercased
+Latin words and numbers, and — where the scheme says so — the domain phrases of the lexicon
+(graph names, kg.search.lexicon) as whole terms and per-field weights (a field's terms repeated).
 """
 
 from __future__ import annotations
@@ -11,12 +14,18 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from kg.schema import Schema
 
-#: Labels the search engine indexes, most useful first (labels missing from the schema are skipped).
+#: Labels the search engine indexes, most useful first (labels missing from the schema are skipped);
+#: any other schema label with a `text` list follows them (see ``searchable_labels``).
 SEARCH_LABELS = ("LessonLearned", "Duty", "Plan", "Hazard", "Incident", "Facility", "Organization",
                  "Module", "Unit", "Criterion")
+#: Labels with a `text` list that are never searched: citations, process phases, learning
+#: objectives, quiz items (their text gives answers away), standards, courses and communities
+#: (reached through their own pages).
+NOT_SEARCHED = frozenset({"Source", "Phase", "Objective", "Question", "Standard", "Course", "Community"})
 #: Extra properties that make a node's text, after the schema's `text` list.
 EXTRA_TEXT = ("name_en",)
 #: Longest searchable text kept (characters); longer text is cut (about one page and a half).
@@ -33,6 +42,26 @@ EN_STOPWORDS = frozenset(
     "a an the of to in on for and or is are was were be been what who whom which how when where why "
     "should do does did can could we i you our my it its at by with from as that this these those "
     "there their they first".split())
+
+
+def searchable_labels(schema: Schema) -> list[str]:
+    """Every searchable label of ``schema``: ``SEARCH_LABELS`` first, then any other label with a
+    `text` list that is not in ``NOT_SEARCHED`` (alphabetically)."""
+    first = [l for l in SEARCH_LABELS if l in schema.labels]
+    rest = sorted(l for l, spec in schema.labels.items()
+                  if spec.text and l not in NOT_SEARCHED and l not in first)
+    return first + rest
+
+
+@dataclass(frozen=True)
+class KeywordScheme:
+    """How a node's text becomes keyword terms (chosen by measurement, docs/search.md)."""
+    #: add the lexicon's domain phrases found in the text as whole terms
+    phrases: bool = False
+    #: (property, times its terms are repeated), e.g. (("name", 2),); others count once
+    field_weights: tuple[tuple[str, int], ...] = ()
+    #: add the names of the node's graph neighbours (its hazards, facilities, holders ...)
+    neighbours: bool = False
 
 
 def normalise(text: str) -> str:
@@ -100,6 +129,28 @@ def document_terms(text: str) -> str:
     return " ".join(tokens(text))
 
 
+def keyword_terms(schema: Schema, label: str, properties: dict, *, scheme: KeywordScheme = KeywordScheme(),
+                  lexicon=None, neighbours: list[str] | None = None) -> str:
+    """A node's keyword terms under ``scheme`` (``lexicon``: kg.search.lexicon.Lexicon for the
+    domain phrases; ``neighbours``: names of its graph neighbours)."""
+    weights = dict(scheme.field_weights)
+    parts: list[str] = []
+    for name in text_fields(schema, label):
+        value = " ".join(_value_text(properties.get(name)).split())[:MAX_TEXT]
+        if not value:
+            continue
+        terms = tokens(value)
+        if scheme.phrases and lexicon is not None:
+            terms += lexicon.phrase_terms(value)
+        parts.extend(terms * max(1, int(weights.get(name, 1))))
+    if scheme.neighbours and neighbours:
+        for name in neighbours:
+            parts.extend(tokens(name))
+            if scheme.phrases and lexicon is not None:
+                parts.extend(lexicon.phrase_terms(name))
+    return " ".join(parts)
+
+
 def query_text(query: str) -> str:
     """The query with question words removed (for the keyword side only)."""
     text = normalise(query)
@@ -109,11 +160,31 @@ def query_text(query: str) -> str:
     return "".join(w if w.strip().lower() not in EN_STOPWORDS else " " for w in words).strip()
 
 
-def query_terms(query: str) -> str:
+#: Most keyword terms a query sends (Lucene refuses more than 1024 clauses).
+MAX_QUERY_TERMS = 400
+
+
+def query_terms(query: str, *, scheme: KeywordScheme = KeywordScheme(), lexicon=None,
+                expand_english: bool = False) -> str:
+    """A query's keyword terms: its words' terms (question words removed), with the scheme's
+    domain phrases and, with ``expand_english``, the Chinese translations of its English words."""
+    text = query_text(query)
+    terms = tokens(text)
+    if lexicon is not None:
+        if scheme.phrases:
+            terms += lexicon.phrase_terms(text)
+        if expand_english and EN_RE.search(text):
+            for chinese in lexicon.expansion(text):
+                terms += tokens(chinese)
+                if scheme.phrases:
+                    terms += lexicon.phrase_terms(chinese)
     seen: dict[str, None] = {}
-    for term in tokens(query_text(query)):
+    for term in terms:
         seen.setdefault(term, None)
-    return " ".join(seen)
+    return " ".join(list(seen)[:MAX_QUERY_TERMS])
+
+
+EN_RE = re.compile(r"[a-z]{2,}")
 
 
 def language(text: str) -> str:

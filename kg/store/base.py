@@ -438,16 +438,22 @@ class GraphStore(ABC):
     # embedding store for (label, "search_text")).  Scores are cosine similarities (-1..1) for
     # vectors and BM25 for keywords; results are ``{"id", "label", "score"}``, best first.
     @abstractmethod
-    def search_documents(self, label: str) -> list[dict]:
-        """Every node of ``label``: ``{"id", "properties", "hash", "model", "has_vector"}``."""
+    def search_documents(self, label: str, ids: list[str] | None = None) -> list[dict]:
+        """Every node of ``label`` (or those of ``ids``): ``{"id", "properties", "text",
+        "terms", "hash", "model", "has_vector"}`` (``text``/``terms``: what the index holds)."""
+
+    @abstractmethod
+    def search_neighbour_names(self, label: str) -> list[dict]:
+        """``{"id", "names"}``: each node's hazard, facility and organization neighbours."""
 
     @abstractmethod
     def write_search_documents(self, label: str, rows: list[dict]) -> int:
         """Store ``{"id", "text", "terms", "hash", "model", "vector"}`` rows (one transaction
-        per call for the properties; the vectors follow)."""
+        per call for the properties; the vectors follow).  A row whose ``vector`` is None
+        writes only ``text`` and ``terms`` (the keyword stage; the vector is left alone)."""
 
     @abstractmethod
-    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+    def finish_search_index(self, labels: list[str], dimension: int | None) -> None:
         """Bring keyword and vector indexes up to date after writes (and persist them)."""
 
     @abstractmethod

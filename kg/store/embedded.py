@@ -120,49 +120,79 @@ class EmbeddedStore(GraphStore):
         return {r["node_type"]: r["dimension"] for r in self.graph.list_embeddings()
                 if r.get("entity") == "node" and r.get("text_column") == self.SEARCH_COLUMN}
 
-    def search_documents(self, label: str) -> list[dict]:
+    def search_documents(self, label: str, ids: list[str] | None = None) -> list[dict]:
         self.schema.label(label)
         with self._lock:
             self._check_open()
             name = "search_documents" if label in self._embedding_stores() else "search_documents_unembedded"
-            rows = self._read(self._template(name, label=label), {})
+            rows = self._read(self._template(name, label=label), {"ids": list(ids) if ids is not None else None})
         return [{"id": r["id"], "properties": self._node({"id": r["id"], "labels": [label],
                                                           "properties": r["properties"]})["properties"],
+                 "text": r["properties"].get(self.SEARCH_COLUMN), "terms": r["properties"].get(self.TERMS_COLUMN),
                  "hash": r["properties"].get("search_hash"), "model": r["properties"].get("search_model"),
                  "has_vector": bool(r["has_vector"])} for r in rows]
+
+    def search_neighbour_names(self, label: str) -> list[dict]:
+        self.schema.label(label)
+        return self._read(self._template("search_neighbour_names", label=label), {})
+
+    #: Keyword changes a label may collect before its BM25 index is rebuilt instead of caught up
+    #: (kglite folds up to 1000 changed documents into a query by itself).
+    TERMS_REBUILD_AFTER = 900
 
     def write_search_documents(self, label: str, rows: list[dict]) -> int:
         self.schema.label(label)
         if not rows:
             return 0
-        props = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"]}
-                 for r in rows]
-        vectors = {r["id"]: [float(x) for x in r["vector"]] for r in rows}
-        dimension = len(next(iter(vectors.values())))
+        with_vector = [r for r in rows if r.get("vector") is not None]
+        terms_only = [{"id": r["id"], "text": r["text"], "terms": r["terms"]} for r in rows if r.get("vector") is None]
+        written = 0
         with self._lock:
             self._check_open()
-            written = self._write([(self._template("search_write", label=label), {"rows": props})])[0]
-            try:
-                current = self._embedding_stores().get(label)
-                if current is not None and current != dimension:
-                    # The model changed dimension: the whole label is re-embedded by the caller.
-                    self.graph.remove_embeddings(label, self.SEARCH_COLUMN)
-                self.graph.add_embeddings(label, self.SEARCH_COLUMN, vectors, metric="cosine")
-            except (kglite.KgError, ValueError) as exc:
-                raise StoreError(f"embedded store: cannot store vectors for {label}: {exc}") from exc
-        return written[0]["written"] if written else 0
+            changed = getattr(self, "_terms_changed", None)
+            if changed is None:
+                changed = self._terms_changed = {}
+            if terms_only:
+                result = self._write([(self._template("search_write_terms", label=label), {"rows": terms_only})])[0]
+                written += result[0]["written"] if result else 0
+            if with_vector:
+                props = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"]}
+                         for r in with_vector]
+                vectors = {r["id"]: [float(x) for x in r["vector"]] for r in with_vector}
+                dimension = len(next(iter(vectors.values())))
+                result = self._write([(self._template("search_write", label=label), {"rows": props})])[0]
+                written += result[0]["written"] if result else 0
+                try:
+                    current = self._embedding_stores().get(label)
+                    if current is not None and current != dimension:
+                        # The model changed dimension: the whole label is re-embedded by the caller.
+                        self.graph.remove_embeddings(label, self.SEARCH_COLUMN)
+                    self.graph.add_embeddings(label, self.SEARCH_COLUMN, vectors, metric="cosine")
+                except (kglite.KgError, ValueError) as exc:
+                    raise StoreError(f"embedded store: cannot store vectors for {label}: {exc}") from exc
+            changed[label] = changed.get(label, 0) + len(rows)
+        return written
 
-    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+    def finish_search_index(self, labels: list[str], dimension: int | None) -> None:
+        """Build a label's BM25 index when it has none or collected many changes; smaller changes
+        are folded in by kglite at the next query.  The file is saved after a rebuild."""
         with self._lock:
             self._check_open()
+            changed = getattr(self, "_terms_changed", {})
+            rebuilt = False
             for label in labels:
                 self.schema.label(label)
+                if self.graph.has_text_index(label, self.TERMS_COLUMN) and changed.get(label, 0) < self.TERMS_REBUILD_AFTER:
+                    continue
                 try:
                     self.graph.build_text_index(label, self.TERMS_COLUMN)
+                    rebuilt = True
                 except (kglite.KgError, ValueError):
                     continue  # no node of this label carries search terms yet
-            self.graph.save()
-            self._restrict_files()
+                changed[label] = 0
+            if rebuilt:
+                self.graph.save()
+                self._restrict_files()
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
         vector = [float(x) for x in vector]

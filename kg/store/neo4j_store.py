@@ -19,9 +19,17 @@ from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout
                            query_text)
 
 BASE_LABEL = "Node"
-#: Vector and full-text indexes the search area fills (`embedding`, `search_text` on every node).
+#: Vector and full-text indexes the search area fills (`embedding` on every searchable node; the
+#: keyword terms `search_terms` in one full-text index per label with a `text` list, so that BM25
+#: weighs terms within a label — as the embedded store's per-label indexes do).
 VECTOR_INDEX = "cem_embedding"
-FULLTEXT_INDEX = "cem_fulltext"
+FULLTEXT_PREFIX = "cem_terms_"
+#: Full-text indexes of earlier versions, dropped by init.
+OLD_FULLTEXT_INDEXES = ("cem_fulltext", "cem_terms")
+
+
+def fulltext_index(label: str) -> str:
+    return FULLTEXT_PREFIX + label.lower()
 
 
 def _plain(value):
@@ -121,9 +129,13 @@ class Neo4jStore(GraphStore):
             for prop in spec.indexes:
                 stmts.append((f"index {label}.{prop}",
                               f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"))
-        stmts.append((f"full-text index {FULLTEXT_INDEX} (cjk)",
-                      f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON EACH [n.search_text] "
-                      "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"))
+        for old in OLD_FULLTEXT_INDEXES:
+            stmts.append((f"no full-text index {old}", f"DROP INDEX {old} IF EXISTS"))
+        for label, spec in self.schema.labels.items():
+            if spec.text:
+                stmts.append((f"full-text index {fulltext_index(label)} (whitespace, over the search terms)",
+                              f"CREATE FULLTEXT INDEX {fulltext_index(label)} IF NOT EXISTS FOR (n:{label}) "
+                              "ON EACH [n.search_terms] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"))
         stmts.append((f"vector index {VECTOR_INDEX} ({self.embedding_dimensions} dims, cosine)",
                       f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON n.embedding "
                       "OPTIONS {indexConfig: {`vector.dimensions`: " + str(int(self.embedding_dimensions)) +
@@ -144,22 +156,29 @@ class Neo4jStore(GraphStore):
 
     # --- search support ---------------------------------------------------------------
     # Vectors: property `embedding` (float32, written with db.create.setNodeVectorProperty) in
-    # the vector index `cem_embedding`; keywords: `search_text` in the full-text index
-    # `cem_fulltext` (cjk analyzer: CJK bigrams, Latin words).  Neo4j reports cosine scores as
-    # (1 + cosine) / 2; they are turned back into cosines here so both stores agree.
+    # the vector index `cem_embedding`; keywords: `search_terms` (made by kg.search.text, the
+    # same terms the embedded store ranks) in the full-text index `cem_terms` (whitespace
+    # analyzer).  Neo4j reports cosine scores as (1 + cosine) / 2; they are turned back into
+    # cosines here so both stores agree.
     LUCENE_SPECIAL = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
 
     @staticmethod
     def _cosine(score) -> float:
         return 2.0 * float(score) - 1.0
 
-    def search_documents(self, label: str) -> list[dict]:
+    def search_documents(self, label: str, ids: list[str] | None = None) -> list[dict]:
         self.schema.label(label)
-        rows = self._read(self._template("search_documents", label=label), {})
+        rows = self._read(self._template("search_documents", label=label),
+                          {"ids": list(ids) if ids is not None else None})
         return [{"id": r["id"], "properties": self._node({"id": r["id"], "labels": [label],
                                                           "properties": r["properties"]})["properties"],
+                 "text": r["properties"].get("search_text"), "terms": r["properties"].get("search_terms"),
                  "hash": r["properties"].get("search_hash"), "model": r["properties"].get("search_model"),
                  "has_vector": bool(r["has_vector"])} for r in rows]
+
+    def search_neighbour_names(self, label: str) -> list[dict]:
+        self.schema.label(label)
+        return self._read(self._template("search_neighbour_names", label=label), {})
 
     def _vector_index_dimensions(self) -> int | None:
         rows = self._read(query_text(self.backend, "vector_index_dimensions"), {"name": VECTOR_INDEX})
@@ -169,6 +188,14 @@ class Neo4jStore(GraphStore):
         self.schema.label(label)
         if not rows:
             return 0
+        terms_only = [{"id": r["id"], "text": r["text"], "terms": r["terms"]} for r in rows if r.get("vector") is None]
+        rows = [r for r in rows if r.get("vector") is not None]
+        written = 0
+        if terms_only:
+            result = self._write([(query_text(self.backend, "search_write_terms"), {"rows": terms_only})])[0]
+            written += result[0]["written"] if result else 0
+        if not rows:
+            return written
         dimension = len(rows[0]["vector"])
         indexed = self._vector_index_dimensions()
         if indexed is None:
@@ -177,16 +204,25 @@ class Neo4jStore(GraphStore):
             raise StoreError(
                 f"Neo4j: the vector index {VECTOR_INDEX} holds {indexed}-dimensional vectors but the "
                 f"embedding model gives {dimension}; drop the index, set CEM_EMBEDDING_DIM={dimension} and run `cem init`")
-        batch = [{"id": r["id"], "text": r["text"], "hash": r["hash"], "model": r["model"],
+        batch = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"],
                   "vector": [float(x) for x in r["vector"]]} for r in rows]
         result = self._write([(query_text(self.backend, "search_write"), {"rows": batch})])[0]
-        return result[0]["written"] if result else 0
+        return written + (result[0]["written"] if result else 0)
 
-    def finish_search_index(self, labels: list[str], dimension: int) -> None:
+    def finish_search_index(self, labels: list[str], dimension: int | None) -> None:
         try:
             with self._session() as session:
                 session.run("CALL db.awaitIndexes(300)").consume()
         except (Neo4jError, DriverError, OSError) as exc:
+            raise self._translate(exc) from exc
+
+    def _read_auto(self, query: str, params: dict) -> list[dict]:
+        """One read in an auto-commit transaction: a single round trip (RUN and PULL pipelined),
+        for the search queries that run on every request (vector and keyword ranking)."""
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, params)]
+        except (Neo4jError, ServiceUnavailable) as exc:
             raise self._translate(exc) from exc
 
     def _hits(self, rows, k: int) -> list[dict]:
@@ -201,31 +237,36 @@ class Neo4jStore(GraphStore):
         if not labels or k <= 0:
             return []
         if ids is not None:
-            rows = self._read(query_text(self.backend, "search_vector_in"),
-                              {"ids": list(ids), "labels": labels, "vector": vector, "k": int(k)})
+            rows = self._read_auto(query_text(self.backend, "search_vector_in"),
+                                   {"ids": list(ids), "labels": labels, "vector": vector, "k": int(k)})
             return self._hits(rows, k)
-        # Ask the index for k; if the label filter leaves fewer, ask again for more, and if the
-        # labels are a small part of the index, rank them exactly.
-        for wanted in (int(k), 8 * int(k)):
-            rows = self._read(query_text(self.backend, "search_vector"),
-                              {"labels": labels, "vector": vector, "k": wanted})
-            if len(rows) >= k:
-                return self._hits(rows, k)
+        # One index query for k nodes (a few more when only some labels are wanted: the index
+        # holds every searchable label); the labels are filtered here.  Only when the wanted
+        # labels are too rare among the nearest nodes is the index asked again for more, and
+        # then those labels are ranked exactly.
+        wanted = set(labels)
+        everything = {l for l, spec in self.schema.labels.items() if spec.text}
+        ask = int(k) if everything <= wanted else 2 * int(k) + 10
+        for size in (ask, 8 * ask):
+            rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
+            hits = [r for r in rows if wanted & set(r["labels"])]
+            if len(hits) >= k or len(rows) < size:
+                return self._hits(hits, k)
         rows = []
         for label in labels:
-            rows.extend(self._read(self._template("search_vector_exact", label=label),
-                                   {"vector": vector, "k": int(k)}))
+            rows.extend(self._read_auto(self._template("search_vector_exact", label=label),
+                                        {"vector": vector, "k": int(k)}))
         return self._hits(rows, k)
 
     def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
         labels = [self.schema.label(l).name for l in labels]
-        query = " ".join(self.LUCENE_SPECIAL.sub(" ", text or "").lower().split())
+        query = " ".join(self.LUCENE_SPECIAL.sub(" ", terms or "").split())
         if not query or not labels or k <= 0:
             return []
         limit = 5000 if ids is not None else max(4 * k, 100)
-        rows = self._read(query_text(self.backend, "search_keyword"),
-                          {"query": query, "labels": labels, "ids": list(ids) if ids is not None else None,
-                           "limit": limit, "k": int(k)})
+        rows = self._read_auto(query_text(self.backend, "search_keyword"),
+                               {"query": query, "indexes": [fulltext_index(l) for l in labels],
+                                "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
         out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": float(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))

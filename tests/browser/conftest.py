@@ -44,6 +44,13 @@ def running(store):
     """The seeded app served on 127.0.0.1 (a free port) while the block runs; yields its URL."""
     seed_graph(store)
     seed_users(store)
+    with running_app(store) as url:
+        yield url
+
+
+@contextmanager
+def running_app(store):
+    """The app on ``store`` as it is, served on 127.0.0.1 while the block runs; yields its URL."""
     app = make_app(store, TESTING=False, PROPAGATE_EXCEPTIONS=False)
     server, thread = serve(app)
     try:

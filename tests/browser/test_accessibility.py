@@ -12,10 +12,13 @@ from tests.browser.conftest import AXE, shot, sign_in
 PAGES = {
     None: ["/", "/login", "/no-such-page"],
     "admin": ["/", "/graph/", "/graph/Hazard", "/node/hazard.rainstorm", "/account", "/admin/users",
-              "/admin/users/new", "/admin/users/comm-a", "/admin/audit", "/community/community.a"],
+              "/admin/users/new", "/admin/users/comm-a", "/admin/audit", "/community/community.a",
+              "/search", "/search/situation", "/lessons/", "/lessons/lesson.zz-1", "/lessons/new",
+              "/lessons/overdue"],
 }
 #: In English, the pages whose text differs most (the rest share their markup with Chinese).
-PAGES_EN = {None: ["/login"], "admin": ["/", "/node/hazard.rainstorm", "/admin/users/new"]}
+PAGES_EN = {None: ["/login"], "admin": ["/", "/node/hazard.rainstorm", "/admin/users/new", "/search",
+                                        "/lessons/lesson.zz-1", "/community/community.a"]}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from kg.search.assist import ask, near_duplicates, similar_lessons
 from kg.search.engine import Filters, SearchError, rrf
+from kg.search.roles import group_of, role_choices
 
 
 def test_rrf_weights_and_ties():
@@ -41,9 +42,9 @@ def test_filters_restrict_every_method(engine):
     grid = engine.search("巡查", filters=Filters(organization="网格员", labels=["Duty"]), k=10).hits
     assert grid[0].id == "duty.grid-daily-patrol-report"
     assert engine.search("巡查", filters=Filters(organization="org.grid-worker", year=1990)).hits == []
-    with pytest.raises(SearchError, match="unknown phase"):
+    with pytest.raises(SearchError, match="未知阶段"):
         engine.search("暴雨", filters=Filters(phase="没有这个阶段"))
-    with pytest.raises(SearchError, match="empty"):
+    with pytest.raises(SearchError, match="检索内容为空"):
         engine.search("  ")
 
 
@@ -74,6 +75,10 @@ def test_similar_lessons_and_near_duplicates(engine):
     assert near_duplicates(engine, fresh) == []
 
 
+def _addressed(engine, duty_ids):
+    return {d: set(engine.hazards_of([d]).get(d, ())) for d in duty_ids}
+
+
 def test_ask_about_a_situation(engine):
     answer = ask(engine, "夜里小区地下车库开始进水，物业人手不够，我们该做什么", role="物业服务企业", k=3)
     assert answer["role"] == "org.property-company"
@@ -82,6 +87,51 @@ def test_ask_about_a_situation(engine):
     assert holders.count("org.property-company") == len(answer["duties"])
     assert answer["lessons"] and all(l["label"] == "LessonLearned" for l in answer["lessons"])
     assert "plan.flood-waterlogging" in [p["id"] for p in answer["plans"]]
+
+
+def test_a_situation_s_duties_and_plans_follow_from_its_lessons_hazards(engine):
+    """The flooded-garage scenario got gas-leak and geohazard duties and 交通事故 / 特种设备事故 as
+    hazards from a separate loose match (issue 17): now every duty addresses, and every plan
+    covers, a hazard the top lessons are about."""
+    scenario = "夜里小区地下车库开始进水，水已经没过车轮，还有车主想下去挪车"
+    answer = ask(engine, scenario, k=5)
+    hazards = {h["id"] for h in answer["hazards"]}
+    assert "hazard.underground-flooding" in hazards
+    assert not hazards & {"hazard.family.traffic", "hazard.family.special-equipment", "hazard.gas-leak",
+                          "hazard.landslide", "hazard.family.geological"}
+    lesson_hazards = {h for l in answer["lessons"] for h in engine.hazards_of([l["id"]]).get(l["id"], ())}
+    assert hazards <= lesson_hazards
+    assert answer["duties"] and all(addressed & hazards for addressed in _addressed(engine, [d["id"] for d in answer["duties"]]).values())
+    assert not {"duty.report-gas-leak", "duty.geohazard-evacuation", "duty.report-geohazard-sign"} & {d["id"] for d in answer["duties"]}
+    for plan in answer["plans"]:
+        assert engine.hazards_of([plan["id"]])[plan["id"]] & hazards
+    # the gas-leak situation: its first lesson is the one plain search ranks first
+    gas = "老旧小区楼道里闻到很重的燃气味，有居民说可能是管道漏气"
+    first = next(h.id for h in engine.search(gas, k=20).hits if h.label == "LessonLearned")
+    answer = ask(engine, gas, k=5)
+    assert answer["lessons"][0]["id"] == first
+    assert "hazard.gas-leak" in {h["id"] for h in answer["hazards"]}
+    assert "duty.report-gas-leak" in {d["id"] for d in answer["duties"]}
+    assert not {d["id"] for d in answer["duties"]} & {"duty.underground-space-flood-protection", "duty.geohazard-evacuation"}
+
+
+def test_the_role_list_is_grouped_with_a_default(indexed_store):
+    choices = role_choices(indexed_store, roles=["community"])
+    groups = {g["key"]: [o["id"] for o in g["options"]] for g in choices["groups"]}
+    assert list(groups) == ["community", "town", "units", "responders", "county"]
+    assert "org.grid-worker" in groups["community"] and "org.town-emergency-office" in groups["town"]
+    assert "org.property-company" in groups["units"] and "org.micro-fire-station" in groups["responders"]
+    assert "org.county-emergency-bureau" in groups["county"]
+    every = [i for ids in groups.values() for i in ids]
+    assert len(every) == len(set(every)) == len(indexed_store.nodes_by_label("Organization", limit=500))
+    assert choices["default"] in groups["community"]
+    assert role_choices(indexed_store, roles=["reviewer"])["default"] in groups["town"]
+    assert role_choices(indexed_store, roles=["trainee"])["default"] is None
+    indexed_store.upsert_nodes("User", [{"id": "user.wang", "properties": {"username": "wang", "active": True,
+                                                                          "created_at": "2026-01-01T00:00:00Z"}}])
+    indexed_store.upsert_relationships([{"type": "MEMBER_OF", "start": "user.wang", "end": "org.property-company"}])
+    assert role_choices(indexed_store, "user.wang", ["community"])["default"] == "org.property-company"
+    assert group_of("team", "community") == "responders" and group_of("body", "county") == "county"
 
 
 def test_cli_search_json_matches_the_engine(indexed_store, engine, store_kind, search_env):

@@ -43,6 +43,7 @@ def test_user_commands(store_env):
 
 
 def test_user_errors_are_clean(store_env):
+    store_env = dict(store_env, CEM_LANGUAGE="zh")  # the domain's own words (English: tests/cli/test_cli_language.py)
     cases = [
         (["add", "Bad Name", "--password-stdin"], "pw-123456\n", "用户名"),
         (["add", "short", "--password-stdin"], "x\n", "密码长度"),
@@ -53,7 +54,7 @@ def test_user_errors_are_clean(store_env):
     for args, stdin, message in cases:
         result = CliRunner().invoke(main, ["user", *args], env=store_env, input=stdin)
         assert result.exit_code == 1, (args, result.output)
-        assert "error:" in result.output and message in result.output and "Traceback" not in result.output
+        assert "错误：" in result.output and message in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["user", "add", "x1", "--role", "root"], env=store_env)
     assert result.exit_code == 2
     run(store_env, "add", "root", "--role", "admin", "--password-stdin", input="root-password-1\n")

@@ -50,11 +50,16 @@ def test_node_page_shows_properties_sources_and_grouped_neighbours(trainee):
     assert response.status_code == 200
     page = text(response)
     assert "<h1>" in page and "暴雨" in page
-    sources = page[page.index('id="sources-heading"'):page.index('id="links-heading"')]
+    sources = page[page.index('id="sources-heading"'):page.index('id="view-heading"')]
     assert 'href="/node/src.law"' in sources and "第十条" in sources
-    links = page[page.index('id="links-heading"'):]
-    assert "← ADDRESSES" in links and 'href="/node/duty.warn"' in links and "应对职责" in links
-    assert "→ SUBTYPE_OF" in links and 'href="/node/hazard.family.weather"' in links
+    links = page[page.index('id="links-heading"'):page.index('id="sources-heading"')]
+    assert "ADDRESSES" not in links and "SUBTYPE_OF" not in links  # relationships by name, not code
+    assert 'href="/node/duty.warn"' in links and "应对职责" in links
+    assert "属于类别" in links and 'href="/node/hazard.family.weather"' in links
+    # the duty's citation (src.plan 3.2) is numbered once in the sources, and marked after the link
+    assert 'href="/node/src.plan"' in sources and "3.2" in sources and "3.2" not in links
+    assert re.search(r'href="/node/duty.warn">转发预警信息</a><sup class="ref"><a href="#source-2"', links)
+    assert "<dt title=\"description\">说明</dt>" in page and "<code>description</code>" not in page
     assert "question.q1" not in page  # a trainee does not see quiz items
     # stored text is escaped on output
     assert "&lt;b&gt;可能&lt;/b&gt;" in page and "<b>可能</b>" not in page

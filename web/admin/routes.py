@@ -13,7 +13,7 @@ from web import audit
 from web.admin import bp
 from web.admin.forms import ActiveForm, AuditFilterForm, ResetPasswordForm, RolesForm, UserCreateForm
 from web.extensions import get_store
-from web.i18n import _, display_name
+from web.i18n import _, content_lang, display_name
 from web.security import roles_required
 from web.shell import int_arg
 
@@ -22,7 +22,9 @@ AUDIT_PER_PAGE = 50
 
 def _community_choices():
     communities = get_store().nodes_by_label("Community", limit=2000)
-    return [SelectChoice("", "—")] + [SelectChoice(c["id"], f"{display_name(c)} ({c['id']})") for c in communities]
+    return [SelectChoice("", "—")] + [SelectChoice(c["id"], f"{display_name(c)} ({c['id']})",
+                                                   {"lang": lang} if (lang := content_lang(c)) else {})
+                                      for c in communities]
 
 
 def _account_or_404(username: str) -> accounts.Account:

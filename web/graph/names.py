@@ -1,61 +1,111 @@
-"""Human names for labels and relationship types (Simplified Chinese msgids, English in the
-catalogue).  A type without a name here is shown by its code."""
+"""Human names for labels, relationship types and properties in the request's language.
+
+The names live in the schema files (``kg/schema/*.yaml``: ``name_zh``/``name_en`` of labels and
+relationship types, ``inverse_zh``/``inverse_en`` for a relationship read from its end, and the
+``properties:`` tables), so a new label or property is named where it is declared; a test fails
+when one is missing.  A thing without a name is shown by its code.
+"""
 
 from __future__ import annotations
 
-from web.i18n import _l
+from functools import lru_cache
 
-LABEL_NAMES = {
-    "Source": _l("来源文件"), "Phase": _l("工作阶段"), "Hazard": _l("灾害风险"), "Organization": _l("组织与角色"),
-    "Duty": _l("职责"), "Plan": _l("应急预案"), "Facility": _l("设施与资源"), "Incident": _l("事件"),
-    "LessonLearned": _l("经验教训"), "Course": _l("课程"), "Module": _l("模块"), "Unit": _l("单元"),
-    "Objective": _l("学习目标"), "Question": _l("试题"), "Quiz": _l("测验"), "Standard": _l("评估标准"),
-    "Criterion": _l("评估条目"), "Community": _l("社区"), "Assessment": _l("自评"), "Evidence": _l("佐证材料"),
-    "Review": _l("审核意见"),
-}
+from kg.schema import load_schema
+from web.i18n import CONTENT_LANG, current_lang, is_chinese
 
-#: (outgoing, incoming) phrasing for each relationship type.
-REL_NAMES = {
-    "CITES": (_l("引用来源"), _l("被引用于")),
-    "SUBTYPE_OF": (_l("属于类别"), _l("包含子类")),
-    "TRIGGERS": (_l("可能引发"), _l("可能由此引发")),
-    "PART_OF": (_l("隶属于"), _l("下设")),
-    "COORDINATES": (_l("协调指挥"), _l("受其协调")),
-    "HAS_DUTY": (_l("承担职责"), _l("承担者")),
-    "IN_PHASE": (_l("所属阶段"), _l("本阶段内容")),
-    "ADDRESSES": (_l("应对风险"), _l("应对职责")),
-    "USES": (_l("使用设施"), _l("被职责使用")),
-    "COVERS": (_l("覆盖风险"), _l("相关预案")),
-    "ASSIGNS": (_l("分配职责"), _l("由预案分配")),
-    "RELIES_ON": (_l("依托设施"), _l("被预案依托")),
-    "SPECIALIZES": (_l("细化预案"), _l("专项预案")),
-    "MITIGATES": (_l("减轻风险"), _l("可减轻本风险的设施")),
-    "OPERATES": (_l("运营设施"), _l("运营方")),
-    "INVOLVED": (_l("涉及风险"), _l("相关事件")),
-    "FROM_INCIDENT": (_l("来自事件"), _l("经验教训")),
-    "ABOUT": (_l("涉及"), _l("相关经验教训")),
-    "CONCERNS": (_l("涉及组织"), _l("相关经验教训")),
-    "RECOMMENDS_ACTION_BY": (_l("建议由其落实"), _l("需落实的建议")),
-    "HAS_MODULE": (_l("包含模块"), _l("所属课程")),
-    "HAS_UNIT": (_l("包含单元"), _l("所属模块")),
-    "HAS_OBJECTIVE": (_l("学习目标"), _l("所属模块")),
-    "TEACHES": (_l("讲授"), _l("相关培训")),
-    "ILLUSTRATED_BY": (_l("案例"), _l("用作案例")),
-    "TESTS": (_l("考查"), _l("相关试题")),
-    "REQUIRES": (_l("要求"), _l("相关评估条目")),
-    "SATISFIED_BY": (_l("可由培训满足"), _l("可满足的评估条目")),
-    "PART_OF_STANDARD": (_l("所属标准"), _l("包含条目")),
-    "MAPS_TO": (_l("对应条目"), _l("对应条目")),
-    "LOCATED_IN": (_l("位于"), _l("辖区社区")),
-}
+
+def _lang() -> str:
+    return "en" if current_lang() == "en" else "zh"
 
 
 def label_name(label: str | None) -> str:
-    return str(LABEL_NAMES.get(label, label or ""))
+    return load_schema().label_name(label or "", _lang())
 
 
 def rel_name(rel_type: str, direction: str = "out") -> str:
-    names = REL_NAMES.get(rel_type)
-    if not names:
-        return rel_type
-    return str(names[0] if direction == "out" else names[1])
+    return load_schema().rel_name(rel_type, direction, _lang())
+
+
+def property_name(key: str) -> str:
+    return load_schema().property_name(key, _lang())
+
+
+def property_names() -> dict[str, str]:
+    """Every named property's name in the request's language (for loops over many keys)."""
+    return _property_names(_lang())
+
+
+@lru_cache(maxsize=2)
+def _property_names(lang: str) -> dict[str, str]:
+    return {key: names.get(lang, key) for key, names in load_schema().properties.items()}
+
+
+def value_names() -> dict[str, dict[str, str]]:
+    """Coded values in words in the request's language, per property (``{"category": {"natural":
+    "自然灾害"}}``)."""
+    return _value_names(_lang())
+
+
+@lru_cache(maxsize=2)
+def _value_names(lang: str) -> dict[str, dict[str, str]]:
+    return {key: {code: names.get(lang, code) for code, names in codes.items()}
+            for key, codes in load_schema().values.items()}
+
+
+def value_name(key: str, value):
+    return value_names().get(key, {}).get(value, value) if isinstance(value, str) else value
+
+
+
+
+def _refs(value, out: list) -> None:
+    """Collect every ``{"id", "name"}`` entry (dicts, and objects with those attributes such as
+    search hits) in a nested structure."""
+    if isinstance(value, dict):
+        if "id" in value and "name" in value:
+            out.append(value)
+        for v in value.values():
+            if isinstance(v, (dict, list, tuple)) or hasattr(v, "__dataclass_fields__"):
+                _refs(v, out)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _refs(v, out)
+    elif hasattr(value, "__dataclass_fields__"):
+        if hasattr(value, "id") and hasattr(value, "name"):
+            out.append(value)
+        for name in value.__dataclass_fields__:
+            v = getattr(value, name)
+            if isinstance(v, (dict, list, tuple)) or hasattr(v, "__dataclass_fields__"):
+                _refs(v, out)
+
+
+def localize_names(store, *structures) -> None:
+    """On an English page, give every ``{"id", "name"}`` entry in ``structures`` (search hits,
+    graph context, lesson rows …) its node's ``name_en`` where the node has one (one read for all
+    of them), and mark the entries left in Chinese with ``"lang": "zh-CN"`` (objects: a ``lang``
+    attribute).  On a Chinese page nothing changes."""
+    if _lang() != "en":
+        return
+    refs: list = []
+    for s in structures:
+        _refs(s, refs)
+    if not refs:
+        return
+
+    def get(ref, key):
+        return ref.get(key) if isinstance(ref, dict) else getattr(ref, key, None)
+
+    ids = sorted({get(r, "id") for r in refs if isinstance(get(r, "id"), str) and not get(r, "name_en")})
+    nodes = store.get_nodes(ids) if ids else {}
+    for ref in refs:
+        node = nodes.get(get(ref, "id"))
+        english = get(ref, "name_en") or (node["properties"].get("name_en") if node else None)
+        name = english or get(ref, "name")
+        lang = None if english or not is_chinese(name) else CONTENT_LANG
+        if isinstance(ref, dict):
+            ref["name"], ref["lang"] = name, lang
+        else:
+            ref.name, ref.lang = name, lang
+
+
+__all__ = ["label_name", "localize_names", "property_name", "property_names", "rel_name", "value_name", "value_names"]

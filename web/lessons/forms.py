@@ -31,13 +31,13 @@ class LessonForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    name = StringField(_l("整改措施"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("措施内容"), validators=[DataRequired(), Length(max=200)])
     owner = SelectField(_l("负责组织"), choices=[], validators=[DataRequired()])
     due_date = DateField(_l("完成期限"), validators=[DataRequired()])
-    status = SelectField(_l("状态"), choices=[SelectChoice(s, STATUS_NAMES[s]) for s in STATUSES], default="open")
+    status = SelectField(_l("状态"), choices=[SelectChoice(s, _l(STATUS_NAMES[s])) for s in STATUSES], default="open")
     submit = SubmitField(_l("添加措施"))
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("状态"), choices=[SelectChoice(s, STATUS_NAMES[s]) for s in STATUSES])
+    status = SelectField(_l("状态"), choices=[SelectChoice(s, _l(STATUS_NAMES[s])) for s in STATUSES])
     submit = SubmitField(_l("更新"))

@@ -13,9 +13,10 @@ from flask import current_app, jsonify, render_template, request
 from wtforms.fields.choices import SelectChoice
 
 from kg.search.embedder import EmbedderError
-from kg.search.engine import LABEL_NAMES, Filters, SearchEngine, SearchError, SearchResult
+from kg.search.engine import Filters, SearchEngine, SearchError, SearchResult
 from web.extensions import get_access, get_settings, get_store
-from web.i18n import _, display_name
+from web.graph.names import label_name, localize_names
+from web.i18n import _, content_lang, display_name
 from web.search import bp
 from web.search.forms import SearchForm
 from web.security import roles_required
@@ -52,9 +53,10 @@ def visible_result(result: SearchResult) -> SearchResult:
     return result
 
 
-def filter_options() -> dict[str, list[tuple[str, str]]]:
+def filter_options() -> dict[str, list[SelectChoice]]:
     """Choices for the phase, hazard and organization filters, re-read from the store at most
-    every ``CEM_GRAPH_CACHE_SECONDS`` (new hazards and organizations appear without a restart)."""
+    every ``CEM_GRAPH_CACHE_SECONDS`` (new hazards and organizations appear without a restart);
+    names in the request's language (a Chinese-only name on an English page carries ``lang``)."""
     seconds = get_settings().graph_cache_seconds
     cache = current_app.extensions.get("cem_search_options")
     if cache is None:
@@ -71,18 +73,22 @@ def filter_options() -> dict[str, list[tuple[str, str]]]:
             found[label] = [(n["id"], n) for n in nodes]
         with _options_lock:
             cache[key] = found
-    return {label: [(node_id, display_name(node)) for node_id, node in items] for label, items in found.items()}
+    return {label: [_choice(node_id, node) for node_id, node in items] for label, items in found.items()}
+
+
+def _choice(node_id: str, node: dict) -> SelectChoice:
+    lang = content_lang(node)
+    return SelectChoice(node_id, display_name(node), render_kw={"lang": lang} if lang else {})
 
 
 def run_search(args, *, k: int, context: bool):
     """Validate request arguments and search; returns (form, result or None, notice)."""
     form = SearchForm(args)
     labels = searchable_labels()
-    form.label.choices = [SelectChoice(label, LABEL_NAMES.get(label, label)) for label in labels]
+    form.label.choices = [SelectChoice(label, label_name(label)) for label in labels]
     options = filter_options()
     for name in ("phase", "hazard", "organization"):
-        getattr(form, name).choices = [SelectChoice("", _("全部"))] + [
-            SelectChoice(v, t) for v, t in options[name.capitalize()]]
+        getattr(form, name).choices = [SelectChoice("", _("全部")), *options[name.capitalize()]]
     if not args.get("q") or not form.validate():
         return form, None, None
     filters = Filters(form.label.data or labels, form.phase.data or None, form.hazard.data or None,
@@ -94,7 +100,9 @@ def run_search(args, *, k: int, context: bool):
         current_app.logger.error("search: the embedding model is unavailable: %s", exc)
         result = engine().search(form.q.data, method="keyword", filters=filters, k=k, context=context)
         notice = _("语义模型暂不可用，已改用关键词检索。")
-    return form, visible_result(result), notice
+    result = visible_result(result)
+    localize_names(get_store(), result.hits)
+    return form, result, notice
 
 
 @bp.get("/search")
@@ -117,14 +125,14 @@ def api_search():
     except ValueError:
         limit = 0
     if not 1 <= limit <= MAX_LIMIT:
-        return _error(400, f"limit: 1 to {MAX_LIMIT}")
+        return _error(400, _("limit：须为 1 到 %(max)s 之间的整数", max=MAX_LIMIT))
     context = request.args.get("context", "1") not in ("0", "false", "no")
     try:
         form, result, notice = run_search(request.args, k=limit, context=context)
     except SearchError as exc:
         return _error(400, exc.translated())
     if result is None:
-        problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()} or {"q": ["required"]}
+        problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()} or {"q": [_("必填")]}
         return _error(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items()))
     body = result.as_dict()
     if notice:
@@ -150,13 +158,14 @@ def api_situation():
     """JSON: a situation described in free text -> lessons, the role's duties, plans, hazards."""
     scenario = (request.args.get("q") or "").strip()
     if not scenario or len(scenario) > 1000:
-        return _error(400, "q: describe the situation (1 to 1000 characters)")
+        return _error(400, _("q：请描述情景（1 到 1000 个字符）"))
     try:
         return jsonify(_ask(scenario, request.args.get("role") or None))
     except SearchError as exc:
         return _error(400, exc.translated())
     except EmbedderError as exc:
-        return _error(503, f"the embedding model is unavailable: {exc}")
+        current_app.logger.error("situation: the embedding model is unavailable: %s", exc)
+        return _error(503, _("语义模型暂不可用，请稍后再试。"))
 
 
 @bp.get("/api/v1/search/similar/<lesson_id>")
@@ -168,7 +177,7 @@ def api_similar(lesson_id):
     access = get_access()
     node = access.get(lesson_id)
     if node is None or node["label"] != "LessonLearned":
-        return _error(404, f"no lesson {lesson_id[:200]!r}")
+        return _error(404, _("没有经验教训 %(id)s", id=lesson_id[:200]))
     similar = similar_lessons(engine(), lesson_id, k=5)
     allowed = access.visible_ids(s.id for s in similar)
     return jsonify(id=lesson_id, similar=[s.as_dict() for s in similar if s.id in allowed])
@@ -185,6 +194,7 @@ def situation():
     if scenario:
         try:
             answer = _ask(scenario, role or None)
+            localize_names(get_store(), answer)
         except SearchError as exc:
             notice = exc.translated()
         except EmbedderError:

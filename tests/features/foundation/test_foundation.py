@@ -69,10 +69,10 @@ def open_home(journey, store_env):
 @then("I see a count for every label of curated knowledge in the bundled content")
 def every_label(page, journey):
     from kg.access import KNOWLEDGE, rule_for
-    from web.graph.names import LABEL_NAMES
+    from kg.schema import load_schema
 
     assert page["status"] == 200
     knowledge = {label: n for label, n in journey["counts"]["labels"].items() if rule_for(label) is KNOWLEDGE}
     assert knowledge
     for label, n in knowledge.items():
-        assert f"{LABEL_NAMES[label]} <span class=\"num\">{n}</span>" in page["html"], label
+        assert f"{load_schema().label_name(label, 'zh')} <span class=\"num\">{n}</span>" in page["html"], label

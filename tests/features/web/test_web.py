@@ -124,7 +124,7 @@ def open_list(world, label, name):
 @then(parsers.parse('the page shows its source "{source}" at "{locator}"'))
 def shows_source(world, source, locator):
     page = world["page"]
-    sources = page[page.index('id="sources-heading"'):page.index('id="links-heading"')]
+    sources = page[page.index('id="sources-heading"'):page.index('id="view-heading"')]
     assert source in sources and locator in sources
 
 

@@ -1,6 +1,10 @@
-// BM25 over search_text with the cjk analyzer (full-text index cem_fulltext).
-CALL db.index.fulltext.queryNodes('cem_fulltext', $query, {limit: $limit})
+// BM25 over the keyword terms, one full-text index per label (cem_terms_<label>, whitespace
+// analyzer: the terms are made by kg.search.text, the same as the embedded store's), merged.
+UNWIND $indexes AS index
+CALL db.index.fulltext.queryNodes(index, $query, {limit: $limit})
 YIELD node, score
-WHERE any(l IN labels(node) WHERE l IN $labels) AND ($ids IS NULL OR node.id IN $ids)
+WITH node, score
+WHERE $ids IS NULL OR node.id IN $ids
 RETURN node.id AS id, labels(node) AS labels, score
+ORDER BY score DESC
 LIMIT $k

@@ -1,0 +1,3 @@
+// search-eval: empty the (formerly empty) evaluation store after a set has been scored.
+MATCH (n)
+DETACH DELETE n
