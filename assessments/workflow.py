@@ -45,8 +45,12 @@ from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
 DRAFT, SUBMITTED, RETURNED, SIGNED_OFF = "draft", "submitted", "returned", "signed_off"
 #: Simplified Chinese labels (msgids: pages show them translated).
 STATUS_LABELS = {DRAFT: N_("草稿"), SUBMITTED: N_("已提交待审核"), RETURNED: N_("退回修改"), SIGNED_OFF: N_("已审核签署")}
+#: Two-level review (assessments.review_levels): the street/town office has signed, the county
+#: office reviews next.
+STREET_APPROVED = "street_approved"
+STATUS_LABELS[STREET_APPROVED] = N_("街道审核通过，待县级审核")
 EDITABLE = (DRAFT, RETURNED)
-UNFINISHED = (DRAFT, SUBMITTED, RETURNED)
+UNFINISHED = (DRAFT, SUBMITTED, RETURNED, STREET_APPROVED)
 REVIEW_ACTIONS = {"comment": N_("评语"), "adjust": N_("调整评分"), "return": N_("退回修改"), "sign_off": N_("签署"),
                   "submit": N_("提交")}
 COMMUNITY_ID_RE = re.compile(r"^community\.[a-z0-9][a-z0-9.-]{0,80}$")
@@ -573,8 +577,14 @@ def adjust_score(store: GraphStore, actor: Actor, assessment_id: str, criterion_
 
 def sign_off(store: GraphStore, actor: Actor, assessment_id: str, *, expected_version: Any, comment: str = "",
              now: datetime | None = None) -> AssessmentView:
-    """Sign off a submitted assessment: final, nothing can change afterwards."""
+    """Sign off a submitted assessment: final, nothing can change afterwards.  A community whose
+    street office lies in a county office's area is reviewed at both levels
+    (``assessments.review_levels.approve``), not signed off in one step."""
     view = _reviewable(store, actor, assessment_id)
+    from assessments.review_levels import two_levels
+
+    if two_levels(store, view.community):
+        raise InvalidState(N_("本社区的自评须先经街道（乡镇）审核、再经县级审核：请在分级审核页签署"))
     comment = _text(comment, N_("签署意见"), required=False)
     at = now_iso(now)
     review = {"id": _new_id("review"), "properties": {

@@ -76,6 +76,12 @@ LABEL_RULES: dict[str, Rule] = {
     # helpers, on the workspace pages) and a case's log (names who did what): no graph reader
     "VulnerableResident": PRIVATE,
     "CaseEvent": PRIVATE,
+    # a community's plan, drills and surveys (kg/plans, kg/drills, kg/survey): its own users and
+    # the reviewers of its area
+    **{label: Rule(frozenset({"community", "reviewer"}), scope="community") for label in (
+        "CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")},
+    # anonymous survey answer sheets: the survey pages show only their counts; admins in graph readers
+    "SurveyResponse": Rule(frozenset({"admin"})),
     # personal data and secrets: never shown by a graph reader
     **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
                                     "QuizAnswer", "Certificate", "SkillSignoff", "SetupToken")},
@@ -88,6 +94,14 @@ HIDDEN_PROPERTIES = frozenset({"password_hash", "api_token_hashes", "auth_versio
                                # community records: the accounts of the people behind them
                                "account", "reported_by", "assessed_by", "fixed_by", "verified_by", "assignee_account",
                                "escalated_by", "last_event"})
+
+
+#: Properties that name an account (``user.<name>``: who wrote, opened, reviewed or signed a
+#: record).  Accounts are private, so no graph reader shows them; each area's own pages show who
+#: did what to the people allowed to know.
+ACCOUNT_PROPERTIES = frozenset({"created_by", "updated_by", "modified_by", "opened_by", "closed_by", "in_force_by",
+                                "reviewed_by", "submitted_by", "signed_off_by", "street_signed_off_by",
+                                "county_signed_off_by", "reviewer", "assessor", "actor", "user"})
 
 
 def rule_for(label: str | None) -> Rule | None:
@@ -274,7 +288,7 @@ class Access:
 
     @staticmethod
     def public_properties(properties: Mapping) -> dict:
-        return {k: v for k, v in properties.items() if k not in HIDDEN_PROPERTIES}
+        return {k: v for k, v in properties.items() if k not in HIDDEN_PROPERTIES and k not in ACCOUNT_PROPERTIES}
 
     # nested answers (search context, the situation answer) ---------------------------------------
     def prune(self, value: Any) -> Any:
@@ -316,7 +330,7 @@ def access_for(store: GraphStore, user: Any) -> Access:
 
 __all__ = [
     "ANONYMOUS",
-    "HIDDEN_PROPERTIES",
+    "HIDDEN_PROPERTIES", "ACCOUNT_PROPERTIES",
     "KNOWLEDGE",
     "LABEL_RULES",
     "PRIVATE",

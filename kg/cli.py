@@ -464,6 +464,7 @@ def _register_area_commands() -> None:
     """Each area adds its commands in its own module (a list ``commands`` of click commands or
     groups); they are imported explicitly, so a broken area is an import error."""
     from assessments import cli as assessment_commands
+    from assessments import evidence_cli  # noqa: F401 - adds `cem assessment propose` to the group
     from curricula import cli as training_commands
     from kg.accounts import cli as account_commands
     from kg.community import cli as community_commands

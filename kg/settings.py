@@ -102,6 +102,13 @@ class Settings(BaseSettings):
                                     "in the window", "a whole number from 1 to 1000000", ge=1, le=1_000_000)
     login_limit_window: int = _env("CEM_LOGIN_LIMIT_WINDOW", 900, "The sign-in limit's window (seconds)",
                                    "a whole number of seconds from 1 to 86400", ge=1, le=86_400)
+    survey_limit_device: int = _env("CEM_SURVEY_LIMIT_DEVICE", 3, "Residents' survey answer sheets accepted per "
+                                    "browser in the window", "a whole number from 1 to 1000000", ge=1, le=1_000_000)
+    survey_limit_address: int = _env("CEM_SURVEY_LIMIT_ADDRESS", 100, "Residents' survey answer sheets accepted "
+                                     "per client address in the window (a housing estate or a mobile network may "
+                                     "share one address)", "a whole number from 1 to 1000000", ge=1, le=1_000_000)
+    survey_limit_window: int = _env("CEM_SURVEY_LIMIT_WINDOW", 86_400, "The survey limits' window (seconds)",
+                                    "a whole number of seconds from 60 to 2592000", ge=60, le=2_592_000)
     graph_cache_seconds: float = _env("CEM_GRAPH_CACHE_SECONDS", 5.0, "How long the graph's shared reads "
                                       "(counts, filter options, names) are reused (0: off)",
                                       "a number of seconds from 0 to 3600", ge=0, le=3600)

@@ -46,9 +46,11 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 def _register_areas(app: Flask) -> None:
     """Every area is a blueprint package with ``bp`` and, optionally, ``init_app(app)``; they are
     imported explicitly, so a misspelt or broken area is an import error at start-up."""
-    from web import admin, api, assessment, auth, community, graph, lessons, main, search, setup, training
+    from web import (admin, api, application, assessment, auth, community, drills, graph, lessons, main, plans,
+                     search, setup, survey, training)
 
-    for area in (main, auth, admin, graph, api, search, lessons, training, assessment, community, setup):
+    for area in (main, auth, admin, graph, api, search, lessons, training, assessment, community, application, plans,
+                 drills, survey, setup):
         init = getattr(area, "init_app", None)
         if init is not None:
             init(app)

@@ -109,7 +109,10 @@ def sample() -> None:
 
 @sample.command(name="load")
 @store_option
-def sample_load(location) -> None:
+@click.option("--plans/--no-plans", default=True, show_default=True,
+              help="Also write the sample's plan, drills, survey and self-assessments (the drills' lessons need "
+                   "the search model: the first run on a fresh store embeds the bundled lessons once).")
+def sample_load(location, plans: bool) -> None:
     """Write the sample community (running it again replaces it; nothing else changes)."""
     from kg.cli import settings_for
     from kg.community import sample as demo
@@ -118,9 +121,31 @@ def sample_load(location) -> None:
     with _open(location) as store:
         store.init_schema()
         result = demo.load(store, _cipher(settings), data_dir=str(settings.data_dir))
+        written = _load_plans_sample(store, settings) if plans else None
     cases = ", ".join(f"{k} {v}" for k, v in sorted(result["cases"].items()))
     click.echo(f"loaded the fictional sample community {result['community']}: {sum(result['cases'].values())} cases "
                f"({cases}), {result['residents']} residents, {result['supplies']} supply items, {result['grids']} grids")
+    if written is None:
+        return
+    click.echo(f"  and its plan ({written['plan_versions']} versions, one in force), {written['drills']} reviewed "
+               f"drills, {written['survey_sheets']} survey answer sheets, {written['assessments']} self-assessments "
+               f"(one signed off by the street and the county, one waiting for the county)")
+
+
+def _load_plans_sample(store, settings) -> dict:
+    """The sample's plan, drills, survey and self-assessments (kg.plans.sample); the drills' lessons
+    are embedded with the search model, which is loaded here."""
+    from datetime import UTC, datetime
+
+    from kg.plans import sample as plans_sample
+    from kg.search.embedder import VectorCache
+    from kg.search.engine import SearchEngine
+    from kg.search.index import build_index
+
+    engine = SearchEngine(store)
+    build_index(store, engine.embedder, labels=["LessonLearned"], cache=VectorCache(settings.embedding_cache_path))
+    plans_sample.remove(store)
+    return plans_sample.load(store, engine, now=datetime.now(UTC))
 
 
 @sample.command(name="remove")
@@ -132,7 +157,9 @@ def sample_remove(location) -> None:
 
     settings = settings_for(location)
     with _open(location) as store:
-        removed = demo.remove(store, str(settings.data_dir))
+        from kg.plans import sample as plans_sample
+
+        removed = plans_sample.remove(store) + demo.remove(store, str(settings.data_dir))
     click.echo(f"removed {removed} records of {demo.COMMUNITY}")
     if not removed:
         sys.exit(0)

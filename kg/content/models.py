@@ -280,6 +280,16 @@ class StandardItem(Item):
     scale: ShortText | None = None  # e.g. "0-3" for scorecards
 
 
+class EvidenceRule(Strict):
+    """How the community's own records can prove a criterion (``assessments.evidence_rules``):
+    the rule's name, its parameters, and why those records prove it (our words)."""
+
+    rule: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+    params: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], int | float | str | bool] = Field(
+        default_factory=dict)
+    basis: Text
+
+
 class CriterionItem(Item):
     number: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", max_length=20)]
     standard: NodeId
@@ -299,6 +309,20 @@ class CriterionItem(Item):
     # addresses tried are listed in `sources_tried` and the gap is said in `source_gap`.
     unverified: bool = False
     sources_tried: list[ShortText] = Field(default_factory=list)
+    # The rule that proposes this criterion's answer from the community's records, if any.
+    evidence_rule: EvidenceRule | None = None
+
+    def properties(self) -> dict:
+        """Stored flat: ``evidence_rule`` (its name), ``evidence_params`` (JSON), ``evidence_basis``."""
+        props = super().properties()
+        rule = props.pop("evidence_rule", None)
+        if rule:
+            import json
+
+            props["evidence_rule"] = rule["rule"]
+            props["evidence_params"] = json.dumps(rule.get("params") or {}, ensure_ascii=False, sort_keys=True)
+            props["evidence_basis"] = rule["basis"]
+        return props
 
     @model_validator(mode="after")
     def _gate_rules(self):

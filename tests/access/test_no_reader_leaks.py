@@ -34,7 +34,9 @@ ALWAYS_PRIVATE = ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent
 #: Community workspace records: like the Community they belong to (its users, the reviewers of
 #: its area, admins).
 COMMUNITY_RECORDS = ("CommunityGrid", "CommunityPerson", "HazardCase", "RiskAssessment", "Shelter", "SupplyItem",
-                     "SupplyMinimum", "ResponseTeam", "BaseMap", "MapFeature")
+                     "SupplyMinimum", "ResponseTeam", "BaseMap", "MapFeature",
+                     # a community's plan, drills and surveys (kg.plans, kg.drills, kg.survey)
+                     "CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey")
 #: username -> (roles, community, organization)
 PEOPLE = {
     "p-admin": (("admin",), None, None),
@@ -68,11 +70,38 @@ def forbidden_ids(username: str, ids_by_label: dict[str, set[str]]) -> set[str]:
         out |= {c for c in ids_by_label.get("Community", set()) if c not in reachable}
         out |= {i for label in COMMUNITY_RECORDS for i, c in COMMUNITY_OF.items()
                 if i in ids_by_label.get(label, set()) and c not in reachable}
+        # anonymous survey answer sheets: only their counts are shown (survey pages); admins in graph readers
+        out |= ids_by_label.get("SurveyResponse", set())
     return out
 
 
 #: record id -> its community (filled when the world is made)
 COMMUNITY_OF: dict[str, str] = {}
+
+
+def _plans_drills_surveys(store, embedder) -> None:
+    """Each community's plan in force, a reviewed drill (an improvement: a lesson and a corrective
+    action) and a survey with an answer sheet."""
+    from kg.access import Viewer
+    from kg.drills import drills as dr
+    from kg.plans import service as ps
+    from kg.search.engine import SearchEngine
+    from kg.survey import survey as sv
+
+    engine = SearchEngine(store, embedder)
+    for username in ("p-comm-x", "p-comm-y"):
+        viewer = Viewer.of(accounts.get_user(store, username))
+        cid = viewer.community
+        ps.start_plan(store, viewer, cid, ["hazard.rainstorm"], now=NOW)
+        ps.put_in_force(store, viewer, cid, 1, expected=1, now=NOW)
+        drill = dr.create_drill(store, viewer, cid, name="测试演练", kind="tabletop", held_on="2026-05-20",
+                                hazards=["hazard.rainstorm"], objectives=["检验预警叫应"], residents=5, now=NOW)
+        dr.review_drill(store, engine, viewer, drill.id, [dr.FindingInput(
+            objective=0, kind="improvement", title=f"叫应漏户{cid[-1]}", observation="两户没有接到预警电话。",
+            analysis="名单没有更新。", lesson="叫应名单要每月更新。", recommendation="社区居委会每月更新叫应名单。",
+            owner="org.community-committee", due_date="2026-07-01")], now=NOW)
+        survey = sv.open_survey(store, viewer, cid, name="测试问卷", size=5, now=NOW)
+        sv.record_response(store, survey, {q.id: [0] for q in sv.questions_of(store, survey)}, now=NOW)
 
 
 def _populate(store, embedder, cache, tmp_data) -> dict[str, set[str]]:
@@ -136,6 +165,7 @@ def _populate(store, embedder, cache, tmp_data) -> dict[str, set[str]]:
     from kg.ops import setup as first_run
 
     first_run.issue(store, now=NOW)  # the first-run set-up token (a secret)
+    _plans_drills_surveys(store, embedder)
     ids_by_label: dict[str, set[str]] = {}
     for record in store.export_records():
         if record["kind"] == "node":
@@ -277,8 +307,12 @@ def test_the_specification_is_not_empty(world):
     and each kind of generated record is there."""
     for label in ("User", "LoginSession", "ApiToken", "AuditEvent", "Attempt", "QuizAnswer", "Certificate",
                   "SkillSignoff", "SetupToken", "Assessment", "Answer", "Evidence", "GapAction", "Question",
-                  "Community", *COMMUNITY_RECORDS, "VulnerableResident", "CaseEvent"):
+                  "Community", *COMMUNITY_RECORDS, "VulnerableResident", "CaseEvent", "SurveyResponse"):
         assert world["ids"].get(label), label
+    plans_x = {i for i, c in COMMUNITY_OF.items() if c == "community.test-x" and i.startswith(("community.", "drill."))
+               and i in world["all_ids"]}
+    assert plans_x and plans_x <= forbidden_ids("p-comm-y", world["ids"])
+    assert not plans_x & forbidden_ids("p-comm-x", world["ids"])
     cases_y = {i for i in world["ids"]["HazardCase"] if COMMUNITY_OF[i] == "community.test-y"}
     assert cases_y and cases_y <= forbidden_ids("p-comm-x", world["ids"])
     assert not cases_y & forbidden_ids("p-admin", world["ids"])

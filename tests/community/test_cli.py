@@ -28,12 +28,12 @@ def test_sample_community_and_imports(store_env, tmp_path):
     code, out = cem(env, "sample", "load")
     assert code == 1 and "cem load" in out
     assert cem(env, "load")[0] == 0
-    code, out = cem(env, "sample", "load")
+    code, out = cem(env, "sample", "load", "--no-plans")  # the plans part: tests/plans/test_sample.py
     assert code == 0, out
     assert "36 cases" in out and "closed 20" in out and "escalated 3" in out and "reported 4" in out
     first = counts(env)
     assert first["HazardCase"] == 36 and first["VulnerableResident"] == 24 and first["ResponseTeam"] == 2
-    assert cem(env, "sample", "load")[0] == 0
+    assert cem(env, "sample", "load", "--no-plans")[0] == 0
     assert counts(env) == first
     export = tmp_path / "export.jsonl"
     assert cem(env, "export", str(export))[0] == 0

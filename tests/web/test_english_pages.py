@@ -29,7 +29,7 @@ from web.security import PUBLIC, access_of
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 #: Responses that are not pages (files, JSON) or that only answer for a code sent by mail.
-NOT_PAGES = (".json", ".csv", ".md", "/file", ".js", "/<name>")
+NOT_PAGES = (".json", ".csv", ".md", "/file", ".js", "/<name>", ".svg")
 #: Pages whose templates do not mark content yet (their area is being reworked): for these the
 #: store's content strings are taken out instead of marked elements, so every interface string
 #: is still checked.  The last test fails once a page here marks its content — then remove it.
@@ -40,6 +40,12 @@ CONTENT_NOT_MARKED = {
     "assessment.result", "assessment.community", "assessment.communities", "assessment.readiness_view",
     *(f"community.{view}" for view in ("workspace", "cases", "report", "case", "resident_list", "resident_new",
                                        "resident", "grids", "shelters", "supplies", "teams", "risk", "map_page")),
+    # the plan, drills, survey and application pages (issue 15) show the plan's text, drills, questions
+    # and criteria as they are stored, without marking them
+    *(f"plans.{view}" for view in ("index", "community", "version", "print_version", "edit")),
+    *(f"drills.{view}" for view in ("index", "community", "show", "review")),
+    *(f"survey.{view}" for view in ("index", "community", "show", "poster", "answer")),
+    *(f"application.{view}" for view in ("evidence", "review", "application_form", "queue")),
 }
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 LABELLING = {"title", "aria-label", "aria-description", "placeholder", "alt"}
@@ -140,6 +146,7 @@ def world(tmp_path_factory, embedder, vector_cache):  # noqa: F811 - fixtures im
     ids = _records(store)
     app = make_app(store, graph_cache_seconds=0, self_registration=True)
     ids.update(_community_records(store, app))
+    ids.update(_plan_records(store, embedder, vector_cache))
     app.extensions["cem_search"] = SearchEngine(store, embedder)
     clients = {}
     for username in [*USERS, "anonymous"]:
@@ -166,6 +173,25 @@ def _community_records(store, app) -> dict[str, str]:
     residents = store.run_read_for("browse_label_page", "VulnerableResident", q=None, prop="kind", value=None,
                                    scope=None, skip=0, limit=1)
     return {"sample": sample.COMMUNITY, "case": cases[0]["id"], "resident": residents[0]["id"]}
+
+
+def _plan_records(store, embedder, vector_cache) -> dict[str, str]:
+    """The sample community's plan, reviewed drills, survey and self-assessments (kg.plans.sample),
+    and a drill not reviewed yet (its review form)."""
+    from kg.drills import drills as dr
+    from kg.plans import sample as plans_sample
+    from kg.search.engine import SearchEngine
+    from kg.search.index import build_index
+
+    build_index(store, embedder, labels=["LessonLearned"], cache=vector_cache)
+    written = plans_sample.load(store, SearchEngine(store, embedder), now=NOW)
+    drill = dr.create_drill(store, plans_sample.EDITOR, plans_sample.COMMUNITY, name="示例桌面推演（虚构）",
+                            kind="tabletop", held_on=NOW.date(), hazards=["hazard.rainstorm"],
+                            objectives=["检验预警叫应"], now=NOW)
+    survey = next(iter(store.nodes_by_label("Survey", limit=1)))
+    return {"assessment_current": written["current"], "drill_open": drill.id,
+            "drill_reviewed": next(d.id for d in dr.list_drills(store, [plans_sample.COMMUNITY]) if d.reviewed),
+            "survey": survey["id"], "slug": survey["properties"]["slug"]}
 
 
 def _records(store) -> dict[str, str]:
@@ -254,6 +280,16 @@ def _arguments(store, ids) -> dict[str, list[dict]]:
         "training.verify_code": [{"code": ids["code"]}],
         "training.signoff_queue": [{}, {"course": ids["course"], "q": "trainee"}],
         "training.signoff": [{"course_id": ids["course"], "user_id": "user.trainee"}],
+        **{f"plans.{view}": [{"community_id": ids["sample"]}] for view in ("community", "edit")},
+        **{f"plans.{view}": [{"community_id": ids["sample"], "number": 4}] for view in ("version", "print_version")},
+        "drills.community": [{"community_id": ids["sample"]}],
+        "drills.show": [{"drill_id": ids["drill_reviewed"]}, {"drill_id": ids["drill_open"]}],
+        "drills.review": [{"drill_id": ids["drill_open"]}],
+        "survey.community": [{"community_id": ids["sample"]}],
+        **{f"survey.{view}": [{"survey_id": ids["survey"]}] for view in ("show", "poster")},
+        "survey.answer": [{"slug": ids["slug"]}],
+        **{f"application.{view}": [{"assessment_id": ids["assessment_current"]}]
+           for view in ("evidence", "review", "application_form")},
     }
 
 
@@ -285,7 +321,8 @@ def pages(world):
 
 
 #: The app's areas (blueprints); every page belongs to one.
-AREAS = ("main", "auth", "admin", "graph", "search", "lessons", "training", "assessment", "community")
+AREAS = ("main", "auth", "admin", "graph", "search", "lessons", "training", "assessment", "community", "plans",
+         "drills", "survey", "application")
 #: Pages that only open in another world (the set-up page needs a store without an admin):
 #: each is checked by its own test below.
 CHECKED_APART = {"setup.first_admin"}

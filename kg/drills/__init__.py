@@ -1,0 +1,1 @@
+"""Drills (应急演练) and their after-action reviews (HSEEP AAR/IP)."""
