@@ -41,7 +41,8 @@ class Level:
 
 
 def chain(store: GraphStore, community: dict | str) -> list[Level]:
-    """The review levels of a community: its street office, and the body that office is part of."""
+    """The review levels of a community: its street office, and the county-level body that office
+    lies within (PART_OF, up to three steps; the first by id where several)."""
     if isinstance(community, str):
         node = store.get_node(community)
         community = dict(node["properties"], id=node["id"]) if node else {}

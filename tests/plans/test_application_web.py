@@ -54,6 +54,8 @@ def test_proposals_decisions_two_levels_and_the_application_form(world):
     wf.submit(store, editor, record.id, expected_version=view.record.version, now=NOW)
     # the street office, then the county office
     st, co = client_for(app, "st"), client_for(app, "co")
+    reviewing = st.get(f"/assessment/{record.id}").get_data(as_text=True)  # no one-step sign-off beside two levels
+    assert "到分级审核页" in reviewing and f'action="/assessment/{record.id}/sign-off"' not in reviewing
     side = st.get(f"/application/{record.id}/evidence").get_data(as_text=True)
     assert reason in side and "未采纳提议" in side and "采纳提议答案" not in side  # the reviewer reads, does not decide
     assert client_for(app, "os").get(f"/application/{record.id}/review").status_code == 403
@@ -76,6 +78,7 @@ def test_proposals_decisions_two_levels_and_the_application_form(world):
     assert wf.load_view(store, record.id).record.status == wf.SIGNED_OFF
     review = ed.get(f"/application/{record.id}/review").get_data(as_text=True)
     assert "同意报县级审核" in review and "同意申报" in review and "会议纪要只有一次" in review and "现场核查属实" in review
+    assert "st 用户" in review and "co 用户" in review and "user.st" not in review  # names, not account ids
     form = ed.get(f"/application/{record.id}/form").get_data(as_text=True)
     assert "全国综合减灾示范社区申报表" in form and "甲社区突发事件综合应急预案" in form
     assert "同意申报" in form and "测试县应急管理局" in form and reason in form

@@ -19,9 +19,9 @@ def _edit_form(client, community="community.a") -> dict:
     html = client.get(f"/plans/{community}/edit").get_data(as_text=True)
     data = {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1),
             "base": re.search(r'id="base" name="base" type="hidden" value="(\d+)"', html).group(1)}
-    for name, value in re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', html, re.S):
+    for name, value in re.findall(r'<textarea[^>]* name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
         data[name] = value
-    for name, value in re.findall(r'<input type="text" id="[^"]+" name="(leader:[a-z]+)" value="([^"]*)"', html):
+    for name, value in re.findall(r'<input[^>]* name="(leader:[a-z]+)"[^>]* value="([^"]*)"', html):
         data[name] = value
     return data
 

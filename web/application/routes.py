@@ -54,8 +54,11 @@ def evidence_proposal(view: wf.AssessmentView, criterion_id: str) -> dict | None
 def review_levels_of(view: wf.AssessmentView) -> dict:
     levels = rl.chain(get_store(), view.community)
     waiting = rl.pending(view.record, levels)
-    return {"levels": levels, "waiting": waiting, "history": rl.history(get_store(), view),
-            "mine": rl.level_of(get_store(), actor(), levels, waiting)}
+    history = rl.history(get_store(), view)
+    people = [r.get("reviewer") for h in history for r in [h.sign_off or {}, *h.comments, *h.adjustments, *h.returns]]
+    return {"levels": levels, "waiting": waiting, "history": history,
+            "mine": rl.level_of(get_store(), actor(), levels, waiting),
+            "names": wf.user_names(get_store(), [i for i in people if i])}
 
 
 def record_url(ref) -> str:

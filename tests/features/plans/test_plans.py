@@ -105,7 +105,7 @@ def _edit_form(c) -> dict:
     html = c.get("/plans/community.a/edit").get_data(as_text=True)
     data = {"csrf_token": TOKEN.search(html).group(1),
             "base": re.search(r'id="base" name="base" type="hidden" value="(\d+)"', html).group(1)}
-    for name, value in re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', html, re.S):
+    for name, value in re.findall(r'<textarea[^>]* name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
         data[name] = value
     for key in re.findall(r'name="leader:([a-z]+)"', html):
         data[f"leader:{key}"] = f"{key}组长"
