@@ -22,8 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.store.base import query_text  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
+from kg.store.embedded import EmbeddedStore
 
 LABEL_SHARES = {"Organization": 0.2, "Duty": 0.4, "Hazard": 0.2, "Plan": 0.1, "Facility": 0.1}
 REL_TYPES = [("HAS_DUTY", "Organization", "Duty"), ("ADDRESSES", "Duty", "Hazard"), ("ASSIGNS", "Plan", "Duty"),

@@ -39,14 +39,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.content.load import load_content  # noqa: E402
-from kg.content.loader import read_content  # noqa: E402
-from kg.search.embedder import VectorCache, load_embedder  # noqa: E402
-from kg.search.engine import SearchEngine  # noqa: E402
-from kg.search.evaluate import DEV_QUERIES, load_queries  # noqa: E402
-from kg.search.index import build_index  # noqa: E402
-from kg.search.text import embedding_text, query_terms, query_text  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
+from kg.content.load import load_content
+from kg.content.loader import read_content
+from kg.search.embedder import VectorCache, load_embedder
+from kg.search.engine import SearchEngine
+from kg.search.evaluate import DEV_QUERIES, load_queries
+from kg.search.index import build_index
+from kg.search.text import embedding_text
+from kg.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["东城", "西城", "南湖", "北苑", "滨江", "山前", "河西", "新桥", "古镇", "高新"]

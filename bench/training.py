@@ -28,13 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from curricula import progress, quiz  # noqa: E402
-from curricula.attempts import attempt_id as make_attempt_id, answer_id, get_attempt  # noqa: E402
-from curricula.bank import load_course, load_questions  # noqa: E402
-from curricula.clock import FixedClock, iso  # noqa: E402
-from curricula.scoring import encode_order, to_shown  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
-from tests.training.factory import COURSE, load_training_content, unit_id  # noqa: E402
+from curricula import progress, quiz
+from curricula.attempts import answer_id, get_attempt
+from curricula.attempts import attempt_id as make_attempt_id
+from curricula.bank import load_course, load_questions
+from curricula.clock import FixedClock, iso
+from curricula.scoring import encode_order, to_shown
+from kg.store.embedded import EmbeddedStore
+from tests.training.factory import COURSE, load_training_content, unit_id
 
 MODULES, OBJECTIVES, PER_OBJECTIVE = 7, 4, 6
 TARGET_MS = 200.0

@@ -228,8 +228,7 @@ def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as
     """Score keyword, dense and hybrid search per evaluation set and language: nDCG@10, MRR, R@5,
     and the hybrid cross-validated over all sets' queries."""
     from kg.search.evalsets import SETS, EvalSet
-    from kg.search.evaluate import (DEFAULT_FAMILY, EvalError, fit_default, load_queries, report,
-                                    write_default)
+    from kg.search.evaluate import DEFAULT_FAMILY, EvalError, fit_default, load_queries, report, write_default
     from kg.search.fusion import load_default
 
     if corpus and not queries:

@@ -19,8 +19,8 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 

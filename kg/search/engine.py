@@ -341,5 +341,14 @@ class SearchEngine:
         return [h.id for h in self.search(query, method=method, k=k, filters=filters).hits]
 
 
-__all__ = ["SearchEngine", "SearchSettings", "Filters", "Hit", "SearchResult", "SearchError", "rrf", "METHODS",
-           "StoreError"]
+__all__ = [
+    "METHODS",
+    "Filters",
+    "Hit",
+    "SearchEngine",
+    "SearchError",
+    "SearchResult",
+    "SearchSettings",
+    "StoreError",
+    "rrf",
+]

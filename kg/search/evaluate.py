@@ -402,5 +402,17 @@ def write_default(fusion, note: str, backend: str = "embedded") -> None:
     fusions.FITTED.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-__all__ = ["load_queries", "collect", "report", "Report", "Query", "DEV_QUERIES", "EvalError", "METHODS",
-           "FAMILIES", "cross_validate", "fit_default", "write_default"]
+__all__ = [
+    "DEV_QUERIES",
+    "FAMILIES",
+    "METHODS",
+    "EvalError",
+    "Query",
+    "Report",
+    "collect",
+    "cross_validate",
+    "fit_default",
+    "load_queries",
+    "report",
+    "write_default",
+]

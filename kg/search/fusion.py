@@ -44,7 +44,7 @@ class Candidates:
     group: tuple | None = None
 
     @classmethod
-    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]]) -> "Candidates":
+    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]]) -> Candidates:
         dense = [(r["id"], float(r["score"])) for r in rankings.get("dense") or []]
         keyword = [(r["id"], float(r["score"])) for r in rankings.get("keyword") or []]
         ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))

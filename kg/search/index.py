@@ -17,12 +17,12 @@ areas call when they write a searchable record, so nothing waits for a full re-i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from kg.search.embedder import Embedder, VectorCache
-from kg.search.text import (KeywordScheme, content_hash, embedding_text, keyword_terms, searchable_labels as
-                            schema_searchable_labels, searchable_text)
+from kg.search.text import KeywordScheme, content_hash, embedding_text, keyword_terms, searchable_text
+from kg.search.text import searchable_labels as schema_searchable_labels
 from kg.store.base import GraphStore
 
 WRITE_BATCH = 256

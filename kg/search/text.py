@@ -109,7 +109,7 @@ def embedding_text(schema: Schema, label: str, properties: dict) -> str:
 
 def content_hash(text: str, model_id: str) -> str:
     """Identifies the (text, model) pair a stored vector was computed from."""
-    return hashlib.sha256(f"{model_id}\x00{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
 def tokens(text: str) -> list[str]:

@@ -17,10 +17,11 @@ import math
 import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from kg.schema import Schema, SchemaError, load_schema
 
@@ -68,7 +69,7 @@ class Health:
         return {"store": self.kind, "location": self.location, "ok": self.ok, "detail": self.detail}
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(backend: str, name: str) -> str:
     """The text of a named query: the backend's own file if present, else the common one."""
     if not re.fullmatch(r"[a-z_]+", name):
@@ -508,6 +509,15 @@ def dumps_record(record: dict) -> str:
 
 
 __all__ = [
-    "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "NotFound", "QueryTimeout",
-    "InvalidRecord", "SchemaError", "dumps_record", "query_text",
+    "ConstraintViolation",
+    "GraphStore",
+    "Health",
+    "InvalidRecord",
+    "NotFound",
+    "QueryTimeout",
+    "SchemaError",
+    "StoreError",
+    "StoreUnavailable",
+    "dumps_record",
+    "query_text",
 ]

@@ -15,8 +15,15 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
-                           query_text)
+from kg.store.base import (
+    ConstraintViolation,
+    GraphStore,
+    Health,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    query_text,
+)
 
 BASE_LABEL = "Node"
 #: Vector and full-text indexes the search area fills (`embedding` on every searchable node; the

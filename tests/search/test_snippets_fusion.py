@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from kg.search.fusion import Candidates, GraphBoost, LinearFusion, RRF, ScoreFusion, features, from_dict, to_dict
+from kg.schema import load_schema
+from kg.search.fusion import RRF, Candidates, GraphBoost, LinearFusion, ScoreFusion, features, from_dict, to_dict
 from kg.search.lexicon import build_lexicon, stems
 from kg.search.snippets import plain_text, snippet
 from kg.search.text import KeywordScheme, keyword_terms, query_terms
-from kg.schema import load_schema
 
 UNIT = """## 搜索的方法
 进入现场前先观察周围环境，确认没有二次坍塌的危险。**先喊话**，再敲击，静听回应。

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.platform_fixtures import csrf_token, login, make_app
 from kg import accounts
+from tests.web.platform_fixtures import csrf_token, login, make_app
 
 SCRIPT = "<script>alert('x')</script>"
 #: Pages to read forms from, beyond every GET route without arguments.
