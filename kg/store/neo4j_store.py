@@ -232,7 +232,7 @@ class Neo4jStore(GraphStore):
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, params)]
-        except (Neo4jError, ServiceUnavailable) as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _hits(self, rows, k: int) -> list[dict]:
