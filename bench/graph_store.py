@@ -141,8 +141,8 @@ def main() -> None:
         assert sum(counts["relationships"].values()) == len(rels), counts
         two_hop, get = queries(store, ids, args.queries)
         store.close()
-        results[name] = {"raw load": raw, "interface load": iface, "two-hop x%d" % args.queries: two_hop,
-                         "get node x%d" % args.queries: get}
+        results[name] = {"raw load": raw, "interface load": iface, f"two-hop x{args.queries}": two_hop,
+                         f"get node x{args.queries}": get}
     metrics = list(next(iter(results.values())).keys())
     header = f"{'measure':<22}" + "".join(f"{n + ' (s)':>14}" for n in results)
     if "neo4j" in results:

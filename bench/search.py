@@ -154,7 +154,7 @@ def main() -> None:
     # 1. the model's throughput on a sample of synthetic lessons (never cached)
     sample = [texts[r["id"]] for r in rows[:args.sample]]
     embedder.encode_documents(sample[:2], batch_size=2)  # start the document worker
-    t, cpu = time.perf_counter(), os.times()
+    t = time.perf_counter()
     sample_vectors = embedder.encode_documents(sample, batch_size=16)
     elapsed = time.perf_counter() - t
     rate = len(sample) / elapsed
@@ -195,7 +195,6 @@ def main() -> None:
             cache.put_many({VectorCache.key(t_, embedder.model_id): v
                             for t_, v in zip(missing, embedder.encode_documents(missing))})
             spent = time.perf_counter() - t
-            embed_all = {"texts": len(missing), "seconds": spent}
             print(f"--embed-all: {len(missing)} lesson texts embedded in {spent / 60:.1f} min "
                   f"({len(missing) / spent:.1f} texts/s); target < 20 min for 10,000: "
                   f"{'ok' if spent / len(missing) * 10_000 < 1200 else 'MISSED'}")

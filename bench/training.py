@@ -130,7 +130,7 @@ def measure(store, users: list[str], samples: int, now, rng: random.Random) -> d
     course = load_course(store, COURSE)
     chosen = rng.sample(users, samples + 1)
     warm, chosen = chosen[0], chosen[1:]
-    for i, user in enumerate([warm] + chosen):
+    for user in [warm] + chosen:
         client = signed_in_client(app, user)
         module = course.modules[0]  # always open: later modules need the earlier checks passed
         record = (lambda key, started: times[key].append(time.perf_counter() - started)) if user != warm else \
@@ -157,7 +157,7 @@ def measure(store, users: list[str], samples: int, now, rng: random.Random) -> d
         record("submit", t)
         assert response.status_code == 302
     # the engine alone (no HTTP, no templates): a second attempt at the same check
-    for i, user in enumerate(chosen):
+    for user in chosen:
         module = course.modules[0]
         a = quiz.start_attempt(store, user, module.knowledge_check.id, now=now, course=COURSE)
         questions = load_questions(store, a.questions)

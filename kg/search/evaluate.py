@@ -269,7 +269,7 @@ def cross_validate(family, collected: list[Collected], *, folds: int = 5, seed: 
     the union of the sets, stratified by set and language)."""
     everything = _items(collected)
     groups: dict[tuple, list] = {}
-    for key, c, rel in everything:
+    for key, _, _ in everything:
         q = next(q for col in collected for q in col.queries if (q.set, q.qid) == key)
         groups.setdefault((q.set, q.lang), []).append(key)
     fold_of = {}
@@ -350,9 +350,10 @@ class Report:
         return "\n".join(lines)
 
     def as_dict(self) -> dict:
-        return {"results": {f"{s}/{l}": by for (s, l), by in self.rows.items()}, "fusion": self.fusion,
-                "family": self.family,
-                "families": {name: {f"{s}/{l}": v for (s, l), v in rows.items()} for name, rows in self.families.items()},
+        return {"results": {f"{set_name}/{lang}": by for (set_name, lang), by in self.rows.items()},
+                "fusion": self.fusion, "family": self.family,
+                "families": {name: {f"{set_name}/{lang}": v for (set_name, lang), v in rows.items()}
+                             for name, rows in self.families.items()},
                 "violations": self.violations(), "mrr_shortfalls": self.shortfalls("mrr"), "queries": self.per_query}
 
 

@@ -252,7 +252,7 @@ class GraphStore(ABC):
         written = 0
         for start in range(0, len(prepared), self.batch_size):
             batch = prepared[start:start + self.batch_size]
-            clash = {i: l for i, l in self.labels_of([r["id"] for r in batch]).items() if l != label}
+            clash = {i: found for i, found in self.labels_of([r["id"] for r in batch]).items() if found != label}
             if clash:
                 first = next(iter(clash.items()))
                 raise ConstraintViolation(f"id {first[0]!r} is already used by a {first[1]} node, not {label}")
@@ -346,7 +346,7 @@ class GraphStore(ABC):
         if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
             raise InvalidRecord(f"depth must be 1 to {MAX_DEPTH}")
         types = [self.schema.relationship(t).name for t in rel_types] if rel_types else None
-        wanted = [self.schema.label(l).name for l in labels] if labels else None
+        wanted = [self.schema.label(name).name for name in labels] if labels else None
         if depth <= 2:
             return self._near(node_id, depth, types, wanted, int(limit), timeout)
         query = self._template("neighbours", depth=str(depth))
@@ -381,7 +381,7 @@ class GraphStore(ABC):
             if other != node_id and other not in found and (types is None or link["type"] in types):
                 found[other] = (1, [rel(link)], link["node"]["label"])
         if depth == 2 and found:
-            first = [i for i in found]
+            first = list(found)
             for link in sorted(self.links_of(first, node_id, timeout=timeout), key=order):
                 other = link["node"]["id"]
                 if other not in found and (types is None or link["type"] in types):

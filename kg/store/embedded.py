@@ -215,7 +215,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._check_open()
             stores = self._embedding_stores()
-            labels = [self.schema.label(l).name for l in labels if l in stores]
+            labels = [self.schema.label(name).name for name in labels if name in stores]
             if not labels or k <= 0:
                 return []
             if ids is None:

@@ -242,7 +242,7 @@ class Neo4jStore(GraphStore):
         return out[:k]
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
-        labels = [self.schema.label(l).name for l in labels]
+        labels = [self.schema.label(name).name for name in labels]
         vector = [float(x) for x in vector]
         if not labels or k <= 0:
             return []
@@ -255,7 +255,7 @@ class Neo4jStore(GraphStore):
         # labels are too rare among the nearest nodes is the index asked again for more, and
         # then those labels are ranked exactly.
         wanted = set(labels)
-        everything = {l for l, spec in self.schema.labels.items() if spec.text}
+        everything = {label for label, spec in self.schema.labels.items() if spec.text}
         ask = int(k) if everything <= wanted else 2 * int(k) + 10
         for size in (ask, 8 * ask):
             rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
@@ -269,13 +269,13 @@ class Neo4jStore(GraphStore):
         return self._hits(rows, k)
 
     def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
-        labels = [self.schema.label(l).name for l in labels]
+        labels = [self.schema.label(name).name for name in labels]
         query = " ".join(self.LUCENE_SPECIAL.sub(" ", terms or "").split())
         if not query or not labels or k <= 0:
             return []
         limit = 5000 if ids is not None else max(4 * k, 100)
         rows = self._read_auto(query_text(self.backend, "search_keyword"),
-                               {"query": query, "indexes": [fulltext_index(l) for l in labels],
+                               {"query": query, "indexes": [fulltext_index(label) for label in labels],
                                 "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
         out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": float(r["score"])}
                for r in rows]

@@ -64,7 +64,7 @@ def _candidates(lang="zh"):
 def test_fusions_rank_the_same_candidates_and_round_trip():
     c = _candidates()
     assert c.single("dense") == ["a", "b", "c"] and c.single("keyword") == ["b", "d"]
-    assert [i for i, _ in c.ranked(RRF({"zh": (1.0, 1.0, 1)}).scores(c))][0] == "b"
+    assert c.ranked(RRF({"zh": (1.0, 1.0, 1)}).scores(c))[0][0] == "b"
     assert [i for i, _ in c.ranked(ScoreFusion("minmax", {"zh": 1.0}).scores(c))][:3] == ["a", "b", "c"]
     assert [i for i, _ in c.ranked(ScoreFusion("zscore", {"zh": 0.0}).scores(c))][:2] == ["b", "d"]
     linear = LinearFusion(list(np.ones(features(c).shape[1])), 0.0)
