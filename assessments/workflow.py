@@ -352,8 +352,8 @@ def open_assessment(store: GraphStore, actor: Actor, community_id: str, standard
     unfinished = [r for r in list_assessments(store, None, community_id=community_id, statuses=UNFINISHED)
                   if r.standard == standard_id]
     if unfinished:
-        raise InvalidState(N_("本社区已有未完成的自评（%(id)s，%(status)s），请继续填写该自评"), id=unfinished[0].id,
-                           status=Message(unfinished[0].status_label))
+        raise InvalidState(N_("本社区已有未完成的自评（%(id)s，%(state)s），请继续填写该自评"), id=unfinished[0].id,
+                           state=Message(unfinished[0].status_label))
     result = score(checklist, {})
     at = now_iso(now)
     assessment_id = _new_id("assessment")
@@ -430,7 +430,7 @@ def _wrong_state(record: AssessmentRecord) -> InvalidState:
         return InvalidState(N_("这项自评已审核签署，不能再修改"))
     if record.status == SUBMITTED:
         return InvalidState(N_("这项自评已提交，正在审核，不能修改；如需修改请等待审核人员退回"))
-    return InvalidState(N_("这项自评当前状态为“%(status)s”，不能进行此操作"), status=Message(record.status_label))
+    return InvalidState(N_("这项自评当前状态为“%(state)s”，不能进行此操作"), state=Message(record.status_label))
 
 
 def _answer_row(record: AssessmentRecord, answer: Answer | None, criterion_id: str, actor: Actor, at: str) -> dict:
