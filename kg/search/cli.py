@@ -6,11 +6,15 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli import fail, opened_store, store_option
 from kg.i18n_cli import _
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
 class _Bar:
@@ -18,7 +22,7 @@ class _Bar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def plan(self, n: int) -> None:
         if n:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from kg.schema import Schema, SchemaError, load_schema
 
@@ -311,7 +311,8 @@ class GraphStore(ABC):
                 props = clean_properties(row.get("properties"), what="")
             except InvalidRecord as exc:
                 raise InvalidRecord(f"{rel_type} {start}->{end}: {str(exc).lstrip(': ')}") from None
-            prepared.append((rel_type, start, end, props))
+            # all three were checked above (an unknown type or a bad id raised)
+            prepared.append((cast(str, rel_type), cast(str, start), cast(str, end), props))
         labels = self.labels_of(good_ids)
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         allowed: set[tuple[str, str, str]] = set()
