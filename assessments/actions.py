@@ -195,9 +195,10 @@ def save(store: GraphStore, actor: Actor, community_id: str, *, key: str, title:
     if assessment and isinstance(assessment, str) and ID_RE.match(assessment):
         props["assessment"] = assessment
     if status == DONE:
-        already = current is not None and current.done
-        props["done_at"] = current.done_at if already else at
-        props["done_by"] = current.done_by if already else actor.id
+        if current is not None and current.done:  # already done: when and by whom stay
+            props["done_at"], props["done_by"] = current.done_at, current.done_by
+        else:
+            props["done_at"], props["done_by"] = at, actor.id
     else:
         props["done_at"], props["done_by"] = "", ""
     rows = store.run_write("gap_action_save", id=the_id, community=community_id, expected=expected, props=props)
