@@ -169,7 +169,7 @@ def save(store: GraphStore, actor: Actor, community_id: str, *, key: str, title:
     if not isinstance(key, str) or not KEY_RE.match(key):
         raise AnswerInvalid(N_("无效的整改行动"))
     if status not in STATUSES:
-        raise AnswerInvalid(N_("未知的状态 %(status)s"), status=repr(str(status)[:20]))
+        raise AnswerInvalid(N_("未知的状态 %(value)s"), value=repr(str(status)[:20]))
     owner = owner.strip() if isinstance(owner, str) else ""
     if owner and owner not in {c[0] for c in owner_choices(store, community)}:
         raise AnswerInvalid(N_("%(owner)s 不是社区、网格或街道（乡镇）层面的机构"), owner=repr(owner[:80]))
@@ -195,9 +195,10 @@ def save(store: GraphStore, actor: Actor, community_id: str, *, key: str, title:
     if assessment and isinstance(assessment, str) and ID_RE.match(assessment):
         props["assessment"] = assessment
     if status == DONE:
-        already = current is not None and current.done
-        props["done_at"] = current.done_at if already else at
-        props["done_by"] = current.done_by if already else actor.id
+        if current is not None and current.done:  # already done: when and by whom stay
+            props["done_at"], props["done_by"] = current.done_at, current.done_by
+        else:
+            props["done_at"], props["done_by"] = at, actor.id
     else:
         props["done_at"], props["done_by"] = "", ""
     rows = store.run_write("gap_action_save", id=the_id, community=community_id, expected=expected, props=props)

@@ -210,7 +210,7 @@ def _criterion(props: dict, standard_id: str) -> Criterion:
 
 def build_checklist(standard: dict, criteria: list[dict]) -> Checklist:
     """Build and check a checklist from plain property dicts (``id`` included)."""
-    sid = standard.get("id")
+    sid: str = standard["id"]
     if not criteria:
         raise ChecklistInvalid(N_("标准 %(standard)s 没有任何条目"), standard=sid)
     items = sorted((_criterion(p, sid) for p in criteria), key=lambda c: natural_key(c.number))

@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from assessments.errors import N_, AnswerInvalid, EvidenceRejected, InvalidState, Message, NotAllowed, NotFound
 from assessments.scoring import NOTE_MAX, check_date
@@ -62,7 +62,7 @@ class Upload:
     """A file as received: its name as the user's computer called it, and its bytes (or stream)."""
 
     filename: str
-    data: bytes | BinaryIO
+    data: bytes | IO[bytes]
 
     def read(self, limit: int) -> bytes:
         if isinstance(self.data, (bytes, bytearray)):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from assessments.checklist import Checklist, Criterion
 from assessments.errors import N_
@@ -75,7 +76,7 @@ def reminders(store: GraphStore, checklist: Checklist, community_id: str, *, tod
         if done is None:
             out.append(Reminder(c, None, None, "unknown", None))
             continue
-        due = add_months(done, c.recurrence_months)
+        due = add_months(done, cast(int, c.recurrence_months))  # set: the criterion is recurring
         days = (due - today).days
         status = "overdue" if days < 0 else ("due_soon" if days <= soon_days else "ok")
         out.append(Reminder(c, done, due, status, days))

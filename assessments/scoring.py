@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from assessments.checklist import Checklist, Criterion, Element
 from assessments.errors import N_, AnswerInvalid, Joined, Message
@@ -360,15 +360,16 @@ def score_criterion(checklist: Checklist, c: Criterion, answer: Answer | None) -
         else:
             status, points = (NOT_MET if status != PARTLY else PARTLY), 0.0
     elif c.scoring == "numeric":
-        value = max(0.0, float(answer.value))
+        target = cast(float, c.target)  # a numeric criterion has one (checked when the checklist is built)
+        value = max(0.0, float(cast(float, answer.value)))
         # `target_above` ("more than the target") decides whether a gate holds; for scored
         # criteria the proportional formula makes the boundary immaterial.
-        met = value > c.target if (c.target_above and c.gate) else value >= c.target
-        points = c.points if value >= c.target else c.points * value / c.target
+        met = value > target if (c.target_above and c.gate) else value >= target
+        points = c.points if value >= target else c.points * value / target
         status = MET if met else (NOT_MET if value <= 0 else PARTLY)
     else:  # scale
         low, high = checklist.scale
-        value = min(max(float(answer.value), low), high)
+        value = min(max(float(cast(float, answer.value)), low), high)
         points = c.points * (value - low) / (high - low)
         status = MET if value >= high else (NOT_MET if value <= low else PARTLY)
     if c.gate:

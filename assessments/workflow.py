@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -181,8 +181,8 @@ class AssessmentView:
         return out
 
 
-def _answer_from_props(props: dict) -> tuple[Answer | None, Adjustment | None]:
-    cid = props.get("criterion")
+def _answer_from_props(cid: str, props: dict) -> tuple[Answer | None, Adjustment | None]:
+    """Criterion ``cid``'s answer and the reviewer's adjustment, from its answer node's ``props``."""
     answer = Answer(cid, status=props.get("status"), value=props.get("value"), note=props.get("note") or "",
                     last_done=props.get("last_done")) if cid else None
     adjustment = None
@@ -204,13 +204,15 @@ def load_view(store: GraphStore, assessment_id: str, checklist: Checklist | None
     record = AssessmentRecord.from_props(row["assessment"])
     if checklist is None or checklist.standard_id != record.standard:
         checklist = load_checklist(store, record.standard)
-    answers, adjustments, answer_props = {}, {}, {}
+    answers: dict[str, Answer] = {}
+    adjustments: dict[str, Adjustment] = {}
+    answer_props: dict[str, dict] = {}
     for props in row["answers"]:
         props = _clean(props)
         cid = props.get("criterion")
-        if cid not in checklist.by_id:
+        if not isinstance(cid, str) or cid not in checklist.by_id:
             continue  # an answer to a criterion the standard no longer has
-        answer, adjustment = _answer_from_props(props)
+        answer, adjustment = _answer_from_props(cid, props)
         answer_props[cid] = props
         if answer is not None and (answer.answered or answer.note or answer.last_done):
             answers[cid] = answer
@@ -352,8 +354,8 @@ def open_assessment(store: GraphStore, actor: Actor, community_id: str, standard
     unfinished = [r for r in list_assessments(store, None, community_id=community_id, statuses=UNFINISHED)
                   if r.standard == standard_id]
     if unfinished:
-        raise InvalidState(N_("本社区已有未完成的自评（%(id)s，%(status)s），请继续填写该自评"), id=unfinished[0].id,
-                           status=Message(unfinished[0].status_label))
+        raise InvalidState(N_("本社区已有未完成的自评（%(id)s，%(state)s），请继续填写该自评"), id=unfinished[0].id,
+                           state=Message(unfinished[0].status_label))
     result = score(checklist, {})
     at = now_iso(now)
     assessment_id = _new_id("assessment")
@@ -369,7 +371,7 @@ def open_assessment(store: GraphStore, actor: Actor, community_id: str, standard
 
 
 def _guarded_update(store: GraphStore, view: AssessmentView, *, expected_version: Any, statuses: Iterable[str],
-                    props: dict, answers: list[dict] = (), reviews: list[dict] = ()) -> int:
+                    props: dict, answers: Sequence[dict] = (), reviews: Sequence[dict] = ()) -> int:
     """Run ``assessment_update``; turn a failed guard into a clear error.  Returns the new version."""
     expected = _version(expected_version)
     statuses = list(statuses)
@@ -430,7 +432,7 @@ def _wrong_state(record: AssessmentRecord) -> InvalidState:
         return InvalidState(N_("这项自评已审核签署，不能再修改"))
     if record.status == SUBMITTED:
         return InvalidState(N_("这项自评已提交，正在审核，不能修改；如需修改请等待审核人员退回"))
-    return InvalidState(N_("这项自评当前状态为“%(status)s”，不能进行此操作"), status=Message(record.status_label))
+    return InvalidState(N_("这项自评当前状态为“%(state)s”，不能进行此操作"), state=Message(record.status_label))
 
 
 def _answer_row(record: AssessmentRecord, answer: Answer | None, criterion_id: str, actor: Actor, at: str) -> dict:
@@ -554,7 +556,8 @@ def adjust_score(store: GraphStore, actor: Actor, assessment_id: str, criterion_
     at = now_iso(now)
     before = view.result.by_id[c.id]
     adjustments = dict(view.adjustments)
-    adjustments[c.id] = Adjustment(c.id, reason=reason, points=new_points, held=new_held, reviewer=actor.id, at=at)
+    adjustments[c.id] = Adjustment(c.id, reason=reason, points=new_points, held=new_held, reviewer=actor.id or "",
+                                   at=at)
     result = score(view.checklist, view.answers, adjustments)
     answer_props = dict(view.answer_props.get(c.id) or _answer_row(view.record, view.answers.get(c.id), c.id, actor, at)["properties"])
     answer_props.update({"id": f"{view.record.id}:{c.id}", "review_reason": reason, "reviewed_by": actor.id,

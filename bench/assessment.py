@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assessments import workflow as wf  # noqa: E402
-from assessments.checklist import DEFAULT_STANDARD, load_checklist  # noqa: E402
-from assessments.gap_plan import gap_plan  # noqa: E402
-from assessments.readiness import readiness  # noqa: E402
-from assessments.scoring import score  # noqa: E402
-from kg.content.loader import read_content  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
+from assessments import workflow as wf
+from assessments.checklist import DEFAULT_STANDARD, load_checklist
+from assessments.gap_plan import gap_plan
+from assessments.readiness import readiness
+from assessments.scoring import score
+from kg.content.loader import read_content
+from kg.store.embedded import EmbeddedStore
 
 GAP_TARGET, READINESS_TARGET = 0.300, 1.0
 

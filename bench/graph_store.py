@@ -22,8 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.store.base import query_text  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
+from kg.store.embedded import EmbeddedStore
 
 LABEL_SHARES = {"Organization": 0.2, "Duty": 0.4, "Hazard": 0.2, "Plan": 0.1, "Facility": 0.1}
 REL_TYPES = [("HAS_DUTY", "Organization", "Duty"), ("ADDRESSES", "Duty", "Hazard"), ("ASSIGNS", "Plan", "Duty"),
@@ -142,8 +141,8 @@ def main() -> None:
         assert sum(counts["relationships"].values()) == len(rels), counts
         two_hop, get = queries(store, ids, args.queries)
         store.close()
-        results[name] = {"raw load": raw, "interface load": iface, "two-hop x%d" % args.queries: two_hop,
-                         "get node x%d" % args.queries: get}
+        results[name] = {"raw load": raw, "interface load": iface, f"two-hop x{args.queries}": two_hop,
+                         f"get node x{args.queries}": get}
     metrics = list(next(iter(results.values())).keys())
     header = f"{'measure':<22}" + "".join(f"{n + ' (s)':>14}" for n in results)
     if "neo4j" in results:

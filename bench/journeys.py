@@ -283,7 +283,7 @@ def free_port() -> int:
 
 
 def start_server(args: list[str], env: dict, port: int) -> subprocess.Popen:
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the server's life
+    log = tempfile.TemporaryFile()  # kept open for the server's life
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     proc._log = log  # type: ignore[attr-defined]
     deadline = time.monotonic() + 180

@@ -39,14 +39,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.content.load import load_content  # noqa: E402
-from kg.content.loader import read_content  # noqa: E402
-from kg.search.embedder import VectorCache, load_embedder  # noqa: E402
-from kg.search.engine import SearchEngine  # noqa: E402
-from kg.search.evaluate import DEV_QUERIES, load_queries  # noqa: E402
-from kg.search.index import build_index  # noqa: E402
-from kg.search.text import embedding_text, query_terms, query_text  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
+from kg.content.load import load_content
+from kg.content.loader import read_content
+from kg.search.embedder import VectorCache, load_embedder
+from kg.search.engine import SearchEngine
+from kg.search.evaluate import DEV_QUERIES, load_queries
+from kg.search.index import build_index
+from kg.search.text import embedding_text
+from kg.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["东城", "西城", "南湖", "北苑", "滨江", "山前", "河西", "新桥", "古镇", "高新"]
@@ -154,7 +154,7 @@ def main() -> None:
     # 1. the model's throughput on a sample of synthetic lessons (never cached)
     sample = [texts[r["id"]] for r in rows[:args.sample]]
     embedder.encode_documents(sample[:2], batch_size=2)  # start the document worker
-    t, cpu = time.perf_counter(), os.times()
+    t = time.perf_counter()
     sample_vectors = embedder.encode_documents(sample, batch_size=16)
     elapsed = time.perf_counter() - t
     rate = len(sample) / elapsed
@@ -195,7 +195,6 @@ def main() -> None:
             cache.put_many({VectorCache.key(t_, embedder.model_id): v
                             for t_, v in zip(missing, embedder.encode_documents(missing))})
             spent = time.perf_counter() - t
-            embed_all = {"texts": len(missing), "seconds": spent}
             print(f"--embed-all: {len(missing)} lesson texts embedded in {spent / 60:.1f} min "
                   f"({len(missing) / spent:.1f} texts/s); target < 20 min for 10,000: "
                   f"{'ok' if spent / len(missing) * 10_000 < 1200 else 'MISSED'}")

@@ -28,13 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from curricula import progress, quiz  # noqa: E402
-from curricula.attempts import attempt_id as make_attempt_id, answer_id, get_attempt  # noqa: E402
-from curricula.bank import load_course, load_questions  # noqa: E402
-from curricula.clock import FixedClock, iso  # noqa: E402
-from curricula.scoring import encode_order, to_shown  # noqa: E402
-from kg.store.embedded import EmbeddedStore  # noqa: E402
-from tests.training.factory import COURSE, load_training_content, unit_id  # noqa: E402
+from curricula import progress, quiz
+from curricula.attempts import answer_id, get_attempt
+from curricula.attempts import attempt_id as make_attempt_id
+from curricula.bank import load_course, load_questions
+from curricula.clock import FixedClock, iso
+from curricula.scoring import encode_order, to_shown
+from kg.store.embedded import EmbeddedStore
+from tests.training.factory import COURSE, load_training_content, unit_id
 
 MODULES, OBJECTIVES, PER_OBJECTIVE = 7, 4, 6
 TARGET_MS = 200.0
@@ -129,7 +130,7 @@ def measure(store, users: list[str], samples: int, now, rng: random.Random) -> d
     course = load_course(store, COURSE)
     chosen = rng.sample(users, samples + 1)
     warm, chosen = chosen[0], chosen[1:]
-    for i, user in enumerate([warm] + chosen):
+    for user in [warm] + chosen:
         client = signed_in_client(app, user)
         module = course.modules[0]  # always open: later modules need the earlier checks passed
         record = (lambda key, started: times[key].append(time.perf_counter() - started)) if user != warm else \
@@ -156,7 +157,7 @@ def measure(store, users: list[str], samples: int, now, rng: random.Random) -> d
         record("submit", t)
         assert response.status_code == 302
     # the engine alone (no HTTP, no templates): a second attempt at the same check
-    for i, user in enumerate(chosen):
+    for user in chosen:
         module = course.modules[0]
         a = quiz.start_attempt(store, user, module.knowledge_check.id, now=now, course=COURSE)
         questions = load_questions(store, a.questions)

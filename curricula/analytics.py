@@ -106,9 +106,10 @@ def item_analysis(store: GraphStore, *, quiz: str | None = None, min_answers: in
     for s in stats.values():
         node = names.get(s.question)
         s.name = node["properties"].get("name", "") if node else Message(N_("（已删除的题目）"))
-        if s.n >= min_answers:
-            if s.difficulty < MISSED_BY_MOST:
-                s.flags.append(Message(N_("多数人答错（正确率 %(pct)s%%）"), pct=f"{s.difficulty * 100:.0f}"))
+        difficulty = s.difficulty
+        if s.n >= min_answers and difficulty is not None:  # None: no answers yet
+            if difficulty < MISSED_BY_MOST:
+                s.flags.append(Message(N_("多数人答错（正确率 %(pct)s%%）"), pct=f"{difficulty * 100:.0f}"))
             d = s.discrimination
             if d is not None and d < 0:
                 s.flags.append(Message(N_("区分度为负（%(d)s）：高分组反而更常答错"), d=f"{d:+.2f}"))

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from curricula.errors import N_, NotFound
 from curricula.scoring import DEFAULT_PASS_MARK, FEMA_FLOOR, Key, encode_order
@@ -97,7 +98,7 @@ class CourseDef:
     final: QuizDef | None = None
     refresher: QuizDef | None = None
 
-    def module(self, module_id: str) -> ModuleDef:
+    def module(self, module_id: str | None) -> ModuleDef:
         for m in self.modules:
             if m.id == module_id:
                 return m
@@ -386,8 +387,8 @@ def item_rule_violations(question_id: str, props: Mapping, citations: list[tuple
     kind = props.get("kind")
     options = [str(o) for o in props.get("options") or []]
     stem = str(props.get("name") or "")
-    if KIND_MARKER.search(stem):
-        out.append(f"question {question_id}: the stem repeats the item kind ({KIND_MARKER.search(stem).group(0)}); "
+    if kind_marker := KIND_MARKER.search(stem):
+        out.append(f"question {question_id}: the stem repeats the item kind ({kind_marker.group(0)}); "
                    f"the page shows it")
     for marker in unemphasised_negatives(stem):
         out.append(f"question {question_id}: negative stem: emphasise “{marker}” as **{marker}**")
@@ -482,7 +483,7 @@ def bank_report(cat: Catalog) -> BankReport:
         cp = cat.props(course)
         modules = sorted(by_out[("HAS_MODULE", course)], key=lambda m: (cat.props(m).get("order", 0), m))
         modules_in_courses.update(modules)
-        entry = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0,
+        entry: dict[str, Any] = {"id": course, "name": cp.get("name"), "kind": cp.get("kind"), "modules": [], "questions": 0,
                  "audience": list(cp.get("audience") or [])}
         for group in entry["audience"]:
             if group not in SEED_FIRST_RESPONDER_GROUPS:
@@ -492,7 +493,7 @@ def bank_report(cat: Catalog) -> BankReport:
         for module in modules:
             objectives = sorted(by_out[("HAS_OBJECTIVE", module)])
             course_objectives += objectives
-            mentry = {"id": module, "name": cat.props(module).get("name"), "units": len(by_out[("HAS_UNIT", module)]),
+            mentry: dict[str, Any] = {"id": module, "name": cat.props(module).get("name"), "units": len(by_out[("HAS_UNIT", module)]),
                       "objectives": [], "kinds": Counter(), "questions": 0}
             module_questions: set[str] = set()
             for objective in objectives:
@@ -552,10 +553,10 @@ def bank_report(cat: Catalog) -> BankReport:
     for module in cat.of("Module"):
         if module not in modules_in_courses:
             report.warnings.append(f"module {module}: belongs to no course")
-        bank = sorted({q for o in by_out[("HAS_OBJECTIVE", module)] for q in by_in[("ASSESSES", o)]})
-        if not bank:
+        module_bank = sorted({q for o in by_out[("HAS_OBJECTIVE", module)] for q in by_in[("ASSESSES", o)]})
+        if not module_bank:
             continue
-        figures = bank_figures(module, bank, cat)
+        figures = bank_figures(module, module_bank, cat)
         report.banks.append(figures)
         if figures["key_longest_share"] > KEY_LONGEST_MAX_SHARE:
             report.violations.append(

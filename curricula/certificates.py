@@ -156,10 +156,10 @@ def get_certificate(store: GraphStore, cert: str) -> Certificate | None:
 
 def verify(store: GraphStore, code: str, *, now: datetime) -> dict | None:
     """What the public verification page shows for a code, or None for an unknown code."""
-    code = normalise_code(code)
-    if code is None:
+    normalised = normalise_code(code)
+    if normalised is None:
         return None
-    rows = store.run_read("training_certificate_by_code", code=code)
+    rows = store.run_read("training_certificate_by_code", code=normalised)
     if not rows:
         return None
     r = rows[0]
@@ -281,7 +281,7 @@ def issue_if_eligible(store: GraphStore, user: str, course: str | CourseDef, *, 
     signed off; returns the new certificate, or None (not eligible, or already certified)."""
     course_def = course if isinstance(course, CourseDef) else load_course(store, course)
     state = eligibility(store, user, course_def, now=now)
-    if not state.eligible:
+    if not state.eligible or state.final_passed is None:  # eligible: the final is passed
         return None
     return _issue(store, user, course_def, now=now, via="final", attempt=state.final_passed.id, renews=None,
                   issuer=issuer)

@@ -170,7 +170,7 @@ class CourseProgress:
     def enrolled(self) -> bool:
         return self.enrolment is not None
 
-    def module(self, module_id: str) -> ModuleProgress:
+    def module(self, module_id: str | None) -> ModuleProgress:
         for m in self.modules:
             if m.module.id == module_id:
                 return m
@@ -239,8 +239,9 @@ class CourseProgress:
                     return ("unit", u.id)
             if m.module.knowledge_check and not m.knowledge_check_passed:
                 return ("quiz", m.module.knowledge_check.id)
-        if self.final_unlocked and not self.final_passed:
-            return ("quiz", self.course.final.id)
+        final = self.course.final
+        if self.final_unlocked and not self.final_passed and final is not None:  # unlocked: there is one
+            return ("quiz", final.id)
         return None
 
 

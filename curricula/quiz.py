@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from curricula import attempts as store_attempts
 from curricula.attempts import PRACTICE, QUIZ, Attempt, RecordedAnswer
@@ -56,6 +57,9 @@ from curricula.errors import (
 )
 from curricula.scoring import effective_pass_mark, is_correct, required_correct, to_authoring, to_shown
 from kg.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from curricula.certificates import Certificate
 
 GRACE_SECONDS = 5
 SINGLE_KINDS = ("single", "true_false", "scenario")
@@ -128,7 +132,7 @@ class Result:
     attempt: Attempt
     quiz: QuizDef | None
     items: list[ReviewItem]
-    certificate: object | None = None  # certificates.Certificate issued by this submission
+    certificate: Certificate | None = None  # issued by this submission
     message: str = ""
 
     @property
@@ -157,7 +161,7 @@ def _required(attempt: Attempt) -> int:
 
 
 def _close(store: GraphStore, attempt: Attempt, *, now: datetime, late: bool,
-           issuer=None) -> tuple[Attempt, object | None]:
+           issuer=None) -> tuple[Attempt, Certificate | None]:
     """Close and score the attempt; run what passing it leads to (a certificate, written with
     ``issuer``: a ``certificates.Issuer``).  Returns (attempt, certificate)."""
     finished = store_attempts.finish_attempt(store, attempt.id, now=now, late=late, required=_required(attempt))
@@ -182,7 +186,7 @@ def _close(store: GraphStore, attempt: Attempt, *, now: datetime, late: bool,
 def _late_message(attempt: Attempt) -> Message:
     return Message(N_("作答时间已到（截止时间 %(deadline)s），此后提交的答案不予接受；"
                       "本次测验已按超时提交，只计截止前作答的题目。"),
-                   deadline=Moment(attempt.deadline))
+                   deadline=Moment(cast(datetime, attempt.deadline)))  # said only past a deadline
 
 
 def _check_choice(question: Question, choice: Iterable[int] | None) -> list[int]:
@@ -212,13 +216,14 @@ def _review_item(question: Question, attempt: Attempt, number: int, answer: Reco
 # --- starting --------------------------------------------------------------------------------
 
 def _course_for(store: GraphStore, user: str, quiz: QuizDef, course: str | None) -> str:
-    if quiz.target_label == "Course":
-        if course and course != quiz.target:
-            raise NotFound(N_("该测验不属于这门课程"))
-        return quiz.target
-    if quiz.target_label != "Module":
+    target = quiz.target
+    if target is None or quiz.target_label not in ("Course", "Module"):
         raise NotFound(N_("测验 %(quiz)s 没有对应的模块或课程"), params={"quiz": quiz.id})
-    candidates = courses_of_modules(store, [quiz.target]).get(quiz.target, [])
+    if quiz.target_label == "Course":
+        if course and course != target:
+            raise NotFound(N_("该测验不属于这门课程"))
+        return target
+    candidates = courses_of_modules(store, [target]).get(target, [])
     if course:
         if course not in candidates:
             raise NotFound(N_("该测验不属于这门课程"))
@@ -266,7 +271,8 @@ def start_attempt(store: GraphStore, user: str, quiz: str, *, now: datetime, cou
                 _close(store, a, now=now, late=True, issuer=issuer)
             else:
                 return a
-    previous = [store_attempts.get_attempt(store, a.id) if a.is_open else a for a in previous]
+    # the ones closed just now, as stored (kept as read should one have gone meanwhile)
+    previous = [(store_attempts.get_attempt(store, a.id) or a) if a.is_open else a for a in previous]
     _check_another(quiz_def, previous, progress, now)
 
     objectives = quiz_objectives(course_def, quiz_def)
@@ -302,9 +308,9 @@ def _check_another(quiz_def: QuizDef, previous: list[Attempt], progress, now: da
     counted = [a for a in previous if since is None or a.started_at > since]
     if quiz_def.max_attempts and len(counted) >= quiz_def.max_attempts:
         raise AttemptLimitReached(N_("本测验最多可作答 %(n)s 次，你已用完"), params={"n": quiz_def.max_attempts})
-    finished = [a for a in previous if a.submitted_at]
-    if quiz_def.cooldown_minutes and finished:
-        last = max(a.submitted_at for a in finished)
+    submitted = [a.submitted_at for a in previous if a.submitted_at]
+    if quiz_def.cooldown_minutes and submitted:
+        last = max(submitted)
         ready = last + timedelta(minutes=quiz_def.cooldown_minutes)
         if now < ready:
             raise CoolingDown(N_("两次作答之间须间隔 %(minutes)s 分钟，请在 %(ready)s 之后再试"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from curricula import attempts as store_attempts
 from curricula.attempts import PRACTICE, Attempt
@@ -143,7 +144,7 @@ def reminders(store: GraphStore, user: str, *, now: datetime, days: int = REMIND
     from curricula.bank import load_course
     from curricula.certificates import user_certificates
 
-    out = []
+    out: list[dict[str, Any]] = []
     for cert in user_certificates(store, user):
         if cert.superseded_by:
             continue

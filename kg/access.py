@@ -83,8 +83,8 @@ LABEL_RULES: dict[str, Rule] = {
     # anonymous survey answer sheets: the survey pages show only their counts; admins in graph readers
     "SurveyResponse": Rule(frozenset({"admin"})),
     # personal data and secrets: never shown by a graph reader
-    **{label: PRIVATE for label in ("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt",
-                                    "QuizAnswer", "Certificate", "SkillSignoff", "SetupToken")},
+    **dict.fromkeys(("User", "LoginSession", "ApiToken", "RateCounter", "AuditEvent", "Attempt", "QuizAnswer",
+                     "Certificate", "SkillSignoff", "SetupToken"), PRIVATE),
 }
 
 #: Properties never shown by a graph reader (secrets, search internals).
@@ -329,8 +329,9 @@ def access_for(store: GraphStore, user: Any) -> Access:
 
 
 __all__ = [
+    "ACCOUNT_PROPERTIES",
     "ANONYMOUS",
-    "HIDDEN_PROPERTIES", "ACCOUNT_PROPERTIES",
+    "HIDDEN_PROPERTIES",
     "KNOWLEDGE",
     "LABEL_RULES",
     "PRIVATE",

@@ -36,7 +36,7 @@ def hazard_coverage(store: GraphStore) -> dict[str, HazardCoverage]:
                                                   row.get("level") or "hazard", row.get("category") or "",
                                                   row.get("family"))
         if row.get("rel"):
-            labels = [l for l in row["labels"] if l != "Node"]
+            labels = [label for label in row["labels"] if label != "Node"]
             kind = _KIND.get((row["rel"], labels[0] if labels else ""))
             if kind:
                 cov.reached[kind].update(row["sources"])

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Iterable
+from typing import IO
 
 from kg.schema import SchemaError
 from kg.store.base import GraphStore, StoreError, check_id, clean_properties, dumps_record

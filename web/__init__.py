@@ -46,8 +46,23 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 def _register_areas(app: Flask) -> None:
     """Every area is a blueprint package with ``bp`` and, optionally, ``init_app(app)``; they are
     imported explicitly, so a misspelt or broken area is an import error at start-up."""
-    from web import (admin, api, application, assessment, auth, community, drills, graph, lessons, main, plans,
-                     search, setup, survey, training)
+    from web import (
+        admin,
+        api,
+        application,
+        assessment,
+        auth,
+        community,
+        drills,
+        graph,
+        lessons,
+        main,
+        plans,
+        search,
+        setup,
+        survey,
+        training,
+    )
 
     for area in (main, auth, admin, graph, api, search, lessons, training, assessment, community, application, plans,
                  drills, survey, setup):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -22,7 +24,7 @@ class AtLeastOneChecked:
     Unlike ``InputRequired``, it sets no ``required`` flag: rendered on each checkbox, that
     attribute makes the browser refuse to submit until *every* box is ticked."""
 
-    field_flags: dict = {}
+    field_flags: ClassVar[dict] = {}
 
     def __init__(self, message=None):
         self.message = message

@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import flask_babel
 from babel.messages.catalog import Catalog
@@ -179,7 +180,7 @@ _LAZY_WTFORMS = _LazyWTForms()
 
 
 def _install_wtforms_translations():
-    request.wtforms_translations = _LAZY_WTFORMS
+    request.wtforms_translations = _LAZY_WTFORMS  # type: ignore[attr-defined]  # read by Flask-WTF
 
 
 def current_lang() -> str:
@@ -269,10 +270,11 @@ def lang_url(lang: str) -> str:
     """The current page in another language (``?lang=`` is remembered in the session)."""
     from flask import url_for
 
-    args = {k: v for k, v in request.args.items() if k != "lang"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "lang"}
+    view_args: dict[str, Any] = request.view_args or {}
     if request.endpoint and request.method == "GET" and request.url_rule is not None:
         try:
-            return url_for(request.endpoint, **(request.view_args or {}), **args, lang=lang)
+            return url_for(request.endpoint, **view_args, **args, lang=lang)
         except Exception:  # noqa: BLE001 - fall back to the home page
             pass
     return url_for("main.index", lang=lang)
@@ -295,7 +297,7 @@ def init_i18n(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.extensions["cem_settings"].timezone
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=_select_locale)
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n), newstyle=True)
     app.before_request(_remember_lang)

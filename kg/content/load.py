@@ -5,7 +5,7 @@ twice changes nothing and an interrupted load is completed by running it again."
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from kg.content.loader import Content
 from kg.store.base import GraphStore

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import ValidationError
@@ -79,7 +80,13 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's loader when PyYAML was built with it
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     pass
 
 
@@ -174,7 +181,8 @@ def read_content(roots: Iterable[Path] | None = None) -> Content:
     content = Content()
     schema = load_schema()
     items_by_id: dict[str, tuple[str, str, int]] = {}  # id -> (label, file, line)
-    pending_links: list[tuple[str, str, int, object, str]] = []
+    # (file, item id, line, (type, to, from, citation or source, [note]), field name)
+    pending_links: list[tuple[str, str, int, tuple, str]] = []
     for display, path in content_files(roots):
         content.files.append(display)
         try:

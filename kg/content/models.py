@@ -20,7 +20,7 @@ fact, leave the fact out and say so in `source_gap`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -343,7 +343,7 @@ class CriterionItem(Item):
         return self
 
 
-LABEL_MODELS: dict[str, type[BaseModel]] = {
+LABEL_MODELS: dict[str, type[Item] | type[SourceItem]] = {
     "Source": SourceItem,
     "Phase": PhaseItem,
     "Hazard": HazardItem,
@@ -376,4 +376,5 @@ class ContentFile(Strict):
         return v
 
 
-ItemModel = Union[tuple(LABEL_MODELS.values())]  # noqa: UP007 (for type hints)
+#: Any content item: every label's model is an ``Item`` but a source's.
+ItemModel = Item | SourceItem

@@ -67,7 +67,7 @@ def check_rules(content: Content) -> list[Problem]:
 
 def _standard_totals(content: Content, nodes: dict) -> list[Problem]:
     """A standard's scored criteria must add up to exactly its total points."""
-    totals: dict[str, float] = defaultdict(float)
+    totals: dict[str | None, float] = defaultdict(float)  # by standard id
     for node in content.nodes:
         if node.label == "Criterion" and not node.properties.get("gate"):
             totals[node.properties.get("standard")] += float(node.properties.get("points", 0))

@@ -169,7 +169,7 @@ def add_action(store: GraphStore, lesson_id: str, *, name: str, owner: str, due_
     if not name or len(name) > 200:
         raise LessonError(N_("措施名称必填，不超过 %(limit)s 字。"), limit=200)
     if status not in STATUSES:
-        raise LessonError(N_("未知状态 %(status)s"), status=repr(status)[:80])
+        raise LessonError(N_("未知状态 %(value)s"), value=repr(status)[:80])
     try:
         date.fromisoformat(due_date)
     except (TypeError, ValueError):
@@ -195,7 +195,7 @@ def add_action(store: GraphStore, lesson_id: str, *, name: str, owner: str, due_
 
 def set_action_status(store: GraphStore, action_id: str, status: str, *, actor: str) -> None:
     if status not in STATUSES:
-        raise LessonError(N_("未知状态 %(status)s"), status=repr(status)[:80])
+        raise LessonError(N_("未知状态 %(value)s"), value=repr(status)[:80])
     node = store.get_node(action_id)
     if node is None or node["label"] != "CorrectiveAction":
         raise LessonError(NOT_FOUND["CorrectiveAction"], id=action_id)

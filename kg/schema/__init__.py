@@ -83,13 +83,13 @@ class Schema:
     properties: dict[str, Names] = field(default_factory=dict)
     values: dict[str, dict[str, Names]] = field(default_factory=dict)
 
-    def label(self, name: str) -> LabelSpec:
+    def label(self, name: object) -> LabelSpec:
         """Return the label's spec; raise SchemaError for anything not in the schema."""
         if not isinstance(name, str) or name not in self.labels:
             raise SchemaError(f"unknown label {name!r}")
         return self.labels[name]
 
-    def relationship(self, name: str) -> RelSpec:
+    def relationship(self, name: object) -> RelSpec:
         if not isinstance(name, str) or name not in self.relationships:
             raise SchemaError(f"unknown relationship type {name!r}")
         return self.relationships[name]

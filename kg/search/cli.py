@@ -6,11 +6,15 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli import fail, opened_store, store_option
 from kg.i18n_cli import _
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
 class _Bar:
@@ -18,7 +22,7 @@ class _Bar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def plan(self, n: int) -> None:
         if n:
@@ -228,8 +232,7 @@ def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as
     """Score keyword, dense and hybrid search per evaluation set and language: nDCG@10, MRR, R@5,
     and the hybrid cross-validated over all sets' queries."""
     from kg.search.evalsets import SETS, EvalSet
-    from kg.search.evaluate import (DEFAULT_FAMILY, EvalError, fit_default, load_queries, report,
-                                    write_default)
+    from kg.search.evaluate import DEFAULT_FAMILY, EvalError, fit_default, load_queries, report, write_default
     from kg.search.fusion import load_default
 
     if corpus and not queries:
@@ -270,7 +273,7 @@ def search_eval_command(sets, corpus, queries, location, folds, compare, fit, as
     if compare:
         click.echo("\ncross-validated nDCG@10 per fusion family:")
         keys = sorted(next(iter(rep.families.values())))
-        click.echo(f"{'family':<28}" + "".join(f"{s + '/' + l:>12}" for s, l in keys))
+        click.echo(f"{'family':<28}" + "".join(f"{set_name + '/' + lang:>12}" for set_name, lang in keys))
         for name, rows in rep.families.items():
             click.echo(f"{name:<28}" + "".join(f"{rows[k]['ndcg@10']:>12.3f}" for k in keys))
     problems = rep.violations()

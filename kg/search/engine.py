@@ -47,7 +47,7 @@ class SearchSettings:
     translate_dense: bool = True
     #: translations per English span in that rendering
     rendering_per_span: int = 1
-    lexicon: LexiconSources = LexiconSources()
+    lexicon: LexiconSources = field(default_factory=LexiconSources)
 
 
 #: A filter value that names no node, per label (msgids; English in search.po).
@@ -341,5 +341,14 @@ class SearchEngine:
         return [h.id for h in self.search(query, method=method, k=k, filters=filters).hits]
 
 
-__all__ = ["SearchEngine", "SearchSettings", "Filters", "Hit", "SearchResult", "SearchError", "rrf", "METHODS",
-           "StoreError"]
+__all__ = [
+    "METHODS",
+    "Filters",
+    "Hit",
+    "SearchEngine",
+    "SearchError",
+    "SearchResult",
+    "SearchSettings",
+    "StoreError",
+    "rrf",
+]

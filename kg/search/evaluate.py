@@ -21,6 +21,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -149,6 +150,15 @@ def fused_rankings(fusion, candidates: dict[str, Candidates]) -> dict[str, list[
 
 # --- fusion families ---------------------------------------------------------------------------
 
+class Family(Protocol):
+    """A kind of fusion with its parameters still to fit on (candidates, relevant) pairs."""
+
+    @property
+    def name(self) -> str: ...
+
+    def fit(self, items: list[tuple[Candidates, dict]]) -> fusions.Fusion: ...
+
+
 def _mean_ndcg(fusion, items: list[tuple[Candidates, dict]]) -> float:
     return float(np.mean([ndcg([i for i, _ in c.ranked(fusion.scores(c))], rel) for c, rel in items]))
 
@@ -221,7 +231,7 @@ class BoostFamily:
     weight and depth chosen on the same queries: the best mean nDCG@10 among the settings that
     keep hybrid at or above the better single method in every (set, language) group of the
     training queries (the least shortfall if none does)."""
-    inner: object = None
+    inner: Family
     betas: tuple = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
     tops: tuple = (1, 3)
     Cs: tuple = (1.0,)
@@ -247,7 +257,7 @@ class BoostFamily:
         return best
 
 
-FAMILIES = {"rrf": RRFFamily(), "minmax": ScoreFamily("minmax"), "zscore": ScoreFamily("zscore"),
+FAMILIES: dict[str, Family] = {"rrf": RRFFamily(), "minmax": ScoreFamily("minmax"), "zscore": ScoreFamily("zscore"),
             "zscore-adaptive": ScoreFamily("zscore", adaptive=True), "linear": LinearFamily(1.0),
             "zscore+graph": BoostFamily(ScoreFamily("zscore")),
             "linear+graph": BoostFamily(LinearFamily(1.0), Cs=(0.1, 1.0, 10.0))}
@@ -269,7 +279,7 @@ def cross_validate(family, collected: list[Collected], *, folds: int = 5, seed: 
     the union of the sets, stratified by set and language)."""
     everything = _items(collected)
     groups: dict[tuple, list] = {}
-    for key, c, rel in everything:
+    for key, _, _ in everything:
         q = next(q for col in collected for q in col.queries if (q.set, q.qid) == key)
         groups.setdefault((q.set, q.lang), []).append(key)
     fold_of = {}
@@ -350,9 +360,10 @@ class Report:
         return "\n".join(lines)
 
     def as_dict(self) -> dict:
-        return {"results": {f"{s}/{l}": by for (s, l), by in self.rows.items()}, "fusion": self.fusion,
-                "family": self.family,
-                "families": {name: {f"{s}/{l}": v for (s, l), v in rows.items()} for name, rows in self.families.items()},
+        return {"results": {f"{set_name}/{lang}": by for (set_name, lang), by in self.rows.items()},
+                "fusion": self.fusion, "family": self.family,
+                "families": {name: {f"{set_name}/{lang}": v for (set_name, lang), v in rows.items()}
+                             for name, rows in self.families.items()},
                 "violations": self.violations(), "mrr_shortfalls": self.shortfalls("mrr"), "queries": self.per_query}
 
 
@@ -376,8 +387,8 @@ def report(collected: list[Collected], fusion, *, family: str = DEFAULT_FAMILY, 
             rep.rows.setdefault(key, {})["hybrid-cross"] = scores
     if compare:
         for name, fam in FAMILIES.items():
-            ranked = cross_validate(fam, collected, folds=folds)
-            flat = {qid: ids for by in ranked.values() for qid, ids in by.items()}
+            by_fold = cross_validate(fam, collected, folds=folds)
+            flat = {qid: ids for by in by_fold.values() for qid, ids in by.items()}
             rep.families[name] = metrics(flat, queries)
     for q in queries:
         rep.per_query.append({"set": q.set, "qid": q.qid, "lang": q.lang, "query": q.query,
@@ -402,5 +413,17 @@ def write_default(fusion, note: str, backend: str = "embedded") -> None:
     fusions.FITTED.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-__all__ = ["load_queries", "collect", "report", "Report", "Query", "DEV_QUERIES", "EvalError", "METHODS",
-           "FAMILIES", "cross_validate", "fit_default", "write_default"]
+__all__ = [
+    "DEV_QUERIES",
+    "FAMILIES",
+    "METHODS",
+    "EvalError",
+    "Query",
+    "Report",
+    "collect",
+    "cross_validate",
+    "fit_default",
+    "load_queries",
+    "report",
+    "write_default",
+]

@@ -20,6 +20,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -44,17 +45,18 @@ class Candidates:
     group: tuple | None = None
 
     @classmethod
-    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]]) -> "Candidates":
+    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]]) -> Candidates:
         dense = [(r["id"], float(r["score"])) for r in rankings.get("dense") or []]
         keyword = [(r["id"], float(r["score"])) for r in rankings.get("keyword") or []]
         ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
         at = {i: n for n, i in enumerate(ids)}
-        arrays = [np.full(len(ids), np.nan), np.full(len(ids), np.nan), np.zeros(len(ids)), np.zeros(len(ids))]
-        for (scores, ranks), found in (((arrays[0], arrays[2]), dense), ((arrays[1], arrays[3]), keyword)):
+        dense_scores, keyword_scores = np.full(len(ids), np.nan), np.full(len(ids), np.nan)
+        dense_ranks, keyword_ranks = np.zeros(len(ids)), np.zeros(len(ids))
+        for (scores, ranks), found in (((dense_scores, dense_ranks), dense), ((keyword_scores, keyword_ranks), keyword)):
             for rank, (i, s) in enumerate(found, start=1):
                 scores[at[i]] = s
                 ranks[at[i]] = rank
-        return cls(query, lang, ids, *arrays)
+        return cls(query, lang, ids, dense_scores, keyword_scores, dense_ranks, keyword_ranks)
 
     def single(self, method: str) -> list[str]:
         """The ids in one method's own order."""
@@ -97,6 +99,12 @@ def query_length(query: str) -> float:
 
 
 # --- the fusions -------------------------------------------------------------------------------
+
+class Fusion(Protocol):
+    """What every fusion does: score one query's candidates (higher is better)."""
+
+    def scores(self, c: Candidates) -> np.ndarray: ...
+
 
 @dataclass
 class RRF:
@@ -167,7 +175,7 @@ class GraphBoost:
     its best hits (pseudo-relevance feedback through the graph): the hazards of the ``top`` hits
     get weights (1/rank, summing to 1) and every candidate linked to them gains ``beta`` times
     their weight over its standardised base score."""
-    base: object = None
+    base: Fusion
     beta: float = 0.0
     top: int = 3
     kind: str = "graph"

@@ -17,12 +17,12 @@ areas call when they write a searchable record, so nothing waits for a full re-i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from kg.search.embedder import Embedder, VectorCache
-from kg.search.text import (KeywordScheme, content_hash, embedding_text, keyword_terms, searchable_labels as
-                            schema_searchable_labels, searchable_text)
+from kg.search.text import KeywordScheme, content_hash, embedding_text, keyword_terms, searchable_text
+from kg.search.text import searchable_labels as schema_searchable_labels
 from kg.store.base import GraphStore
 
 WRITE_BATCH = 256
@@ -54,7 +54,7 @@ class IndexReport:
 
     def summary(self) -> str:
         rate = self.sentences_per_second
-        return (f"indexed {self.total} nodes ({', '.join(f'{l} {n}' for l, n in self.labels.items() if n)}): "
+        return (f"indexed {self.total} nodes ({', '.join(f'{label} {n}' for label, n in self.labels.items() if n)}): "
                 f"{self.unchanged} unchanged, {self.terms_written} keyword terms written, "
                 f"{self.from_cache} vectors from the cache, {self.embedded} embedded"
                 + (f" ({rate:.1f} texts/s)" if rate else "")
@@ -76,7 +76,7 @@ class Planned:
 def searchable_labels(store: GraphStore, labels=None) -> list[str]:
     """The labels of ``store`` that are searched (optionally only those in ``labels``)."""
     found = schema_searchable_labels(store.schema)
-    return [l for l in found if labels is None or l in labels]
+    return [label for label in found if labels is None or label in labels]
 
 
 def _neighbour_names(store: GraphStore, label: str, ids: set[str] | None) -> dict[str, list[str]]:

@@ -104,7 +104,7 @@ def run_index_job(job: IndexJob, store, *, embedder=None, cache=None) -> IndexJo
         store_lexicon(store)  # the English dictionary, built now rather than on the first English query
         job._set(state="ready", finished_at=time.time(), summary=report.summary(), done=job.total)
         logger.info("search index: %s", report.summary())
-    except Exception as exc:  # reported on the page and in the log; search stays keyword-only
+    except Exception as exc:  # noqa: BLE001 - reported on the page and in the log; search stays keyword-only
         job._set(state="failed", error=f"{type(exc).__name__}: {exc}", finished_at=time.time())
         logger.error("search index: the background build failed: %s", exc)
     return job

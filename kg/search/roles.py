@@ -9,6 +9,8 @@ Organization's ``level`` and ``kind``, with a default for the signed-in user.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kg.store.base import GraphStore
 
 #: (key, Chinese name, English name), in display order.
@@ -36,7 +38,7 @@ def group_of(kind: str | None, level: str | None) -> str:
 
 def role_groups(store: GraphStore) -> list[dict]:
     rows = store.run_read("search_roles")
-    groups = {key: {"key": key, "name": name, "name_en": name_en, "options": []} for key, name, name_en in GROUPS}
+    groups: dict[str, dict[str, Any]] = {key: {"key": key, "name": name, "name_en": name_en, "options": []} for key, name, name_en in GROUPS}
     for r in rows:
         groups[group_of(r.get("kind"), r.get("level"))]["options"].append(r)
     for group in groups.values():

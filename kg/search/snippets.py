@@ -43,7 +43,7 @@ def plain_text(text: str) -> str:
             if line:
                 lines.append(line)
         elif token.type in ("code_block", "fence"):
-            lines.extend(l.strip() for l in token.content.splitlines() if l.strip())
+            lines.extend(line.strip() for line in token.content.splitlines() if line.strip())
     return "\n".join(lines)
 
 

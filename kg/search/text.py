@@ -47,9 +47,9 @@ EN_STOPWORDS = frozenset(
 def searchable_labels(schema: Schema) -> list[str]:
     """Every searchable label of ``schema``: ``SEARCH_LABELS`` first, then any other label with a
     `text` list that is not in ``NOT_SEARCHED`` (alphabetically)."""
-    first = [l for l in SEARCH_LABELS if l in schema.labels]
-    rest = sorted(l for l, spec in schema.labels.items()
-                  if spec.text and l not in NOT_SEARCHED and l not in first)
+    first = [label for label in SEARCH_LABELS if label in schema.labels]
+    rest = sorted(label for label, spec in schema.labels.items()
+                  if spec.text and label not in NOT_SEARCHED and label not in first)
     return first + rest
 
 
@@ -109,7 +109,7 @@ def embedding_text(schema: Schema, label: str, properties: dict) -> str:
 
 def content_hash(text: str, model_id: str) -> str:
     """Identifies the (text, model) pair a stored vector was computed from."""
-    return hashlib.sha256(f"{model_id}\x00{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
 
 
 def tokens(text: str) -> list[str]:
@@ -156,7 +156,7 @@ def query_text(query: str) -> str:
     text = normalise(query)
     for word in QUERY_STOPWORDS:
         text = text.replace(word, " ")
-    words = [w for w in re.split(r"(\s+)", text)]
+    words = re.split(r"(\s+)", text)
     return "".join(w if w.strip().lower() not in EN_STOPWORDS else " " for w in words).strip()
 
 

@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
         from kg.search.embedder import load_local
 
         embedder = load_local(name)
-    except Exception as exc:  # report every loading failure to the parent, in words
+    except Exception as exc:  # noqa: BLE001 - report every loading failure to the parent, in words
         _reply(out, {"ok": False, "error": f"cannot load the embedding model {name!r}: {exc}"})
         return 1
     import sentence_transformers
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
                 vectors = embedder._documents(texts)
             else:
                 raise ValueError(f"unknown op {request['op']!r}")
-        except Exception as exc:  # a bad request must not kill the worker
+        except Exception as exc:  # noqa: BLE001 - a bad request must not kill the worker
             _reply(out, {"ok": False, "error": str(exc)})
             continue
         import numpy as np

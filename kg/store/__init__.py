@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.store.base import (ConstraintViolation, GraphStore, Health, InvalidRecord, NotFound, QueryTimeout,
-                           StoreError, StoreUnavailable, dumps_record)
+from kg.store.base import (
+    ConstraintViolation,
+    GraphStore,
+    Health,
+    InvalidRecord,
+    NotFound,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    dumps_record,
+)
 
 if TYPE_CHECKING:
     from kg.settings import Settings
 
 
-def open_store(settings: "Settings | None" = None) -> GraphStore:
+def open_store(settings: Settings | None = None) -> GraphStore:
     """Open the store named by ``settings.store`` (``CEM_STORE``): Neo4j for a URI, else the
     embedded store (its folder created readable by this user only)."""
     from kg.settings import ensure_private_dir, get_settings
@@ -32,5 +41,15 @@ def open_store(settings: "Settings | None" = None) -> GraphStore:
     return EmbeddedStore(path)
 
 
-__all__ = ["open_store", "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "QueryTimeout",
-           "NotFound", "InvalidRecord", "dumps_record"]
+__all__ = [
+    "ConstraintViolation",
+    "GraphStore",
+    "Health",
+    "InvalidRecord",
+    "NotFound",
+    "QueryTimeout",
+    "StoreError",
+    "StoreUnavailable",
+    "dumps_record",
+    "open_store",
+]

@@ -17,10 +17,11 @@ import math
 import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, cast
 
 from kg.schema import Schema, SchemaError, load_schema
 
@@ -68,7 +69,7 @@ class Health:
         return {"store": self.kind, "location": self.location, "ok": self.ok, "detail": self.detail}
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(backend: str, name: str) -> str:
     """The text of a named query: the backend's own file if present, else the common one."""
     if not re.fullmatch(r"[a-z_]+", name):
@@ -251,7 +252,7 @@ class GraphStore(ABC):
         written = 0
         for start in range(0, len(prepared), self.batch_size):
             batch = prepared[start:start + self.batch_size]
-            clash = {i: l for i, l in self.labels_of([r["id"] for r in batch]).items() if l != label}
+            clash = {i: found for i, found in self.labels_of([r["id"] for r in batch]).items() if found != label}
             if clash:
                 first = next(iter(clash.items()))
                 raise ConstraintViolation(f"id {first[0]!r} is already used by a {first[1]} node, not {label}")
@@ -310,7 +311,8 @@ class GraphStore(ABC):
                 props = clean_properties(row.get("properties"), what="")
             except InvalidRecord as exc:
                 raise InvalidRecord(f"{rel_type} {start}->{end}: {str(exc).lstrip(': ')}") from None
-            prepared.append((rel_type, start, end, props))
+            # all three were checked above (an unknown type or a bad id raised)
+            prepared.append((cast(str, rel_type), cast(str, start), cast(str, end), props))
         labels = self.labels_of(good_ids)
         groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
         allowed: set[tuple[str, str, str]] = set()
@@ -345,7 +347,7 @@ class GraphStore(ABC):
         if not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
             raise InvalidRecord(f"depth must be 1 to {MAX_DEPTH}")
         types = [self.schema.relationship(t).name for t in rel_types] if rel_types else None
-        wanted = [self.schema.label(l).name for l in labels] if labels else None
+        wanted = [self.schema.label(name).name for name in labels] if labels else None
         if depth <= 2:
             return self._near(node_id, depth, types, wanted, int(limit), timeout)
         query = self._template("neighbours", depth=str(depth))
@@ -380,7 +382,7 @@ class GraphStore(ABC):
             if other != node_id and other not in found and (types is None or link["type"] in types):
                 found[other] = (1, [rel(link)], link["node"]["label"])
         if depth == 2 and found:
-            first = [i for i in found]
+            first = list(found)
             for link in sorted(self.links_of(first, node_id, timeout=timeout), key=order):
                 other = link["node"]["id"]
                 if other not in found and (types is None or link["type"] in types):
@@ -508,6 +510,15 @@ def dumps_record(record: dict) -> str:
 
 
 __all__ = [
-    "GraphStore", "Health", "StoreError", "StoreUnavailable", "ConstraintViolation", "NotFound", "QueryTimeout",
-    "InvalidRecord", "SchemaError", "dumps_record", "query_text",
+    "ConstraintViolation",
+    "GraphStore",
+    "Health",
+    "InvalidRecord",
+    "NotFound",
+    "QueryTimeout",
+    "SchemaError",
+    "StoreError",
+    "StoreUnavailable",
+    "dumps_record",
+    "query_text",
 ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, cast
 
 import kglite
 
@@ -28,11 +30,17 @@ from kg.store.base import (
 kglite.set_query_warning_policy("silent")
 
 
+def _rows(result: object) -> list[dict]:
+    """The rows of a query's answer (``cypher`` without ``to_df`` answers a ``ResultView``)."""
+    return cast(kglite.ResultView, result).to_list()
+
+
 class EmbeddedStore(GraphStore):
     kind = "embedded"
     backend = "embedded"
 
-    def __init__(self, path: str | Path, schema: Schema | None = None, *, durable: str = "full"):
+    def __init__(self, path: str | Path, schema: Schema | None = None, *,
+                 durable: Literal["full", "normal", "off"] = "full"):
         super().__init__(schema)
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +93,8 @@ class EmbeddedStore(GraphStore):
             self._check_open()
             try:
                 if timeout is None:
-                    return self.graph.cypher(query, params=params).to_list()
-                return self.graph.cypher(query, params=params, timeout_ms=max(1, int(timeout * 1000))).to_list()
+                    return _rows(self.graph.cypher(query, params=params))
+                return _rows(self.graph.cypher(query, params=params, timeout_ms=max(1, int(timeout * 1000))))
             except kglite.CypherTimeoutError as exc:
                 raise QueryTimeout(f"embedded store: the query ran past {timeout} s") from exc
             except kglite.KgError as exc:
@@ -110,7 +118,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._check_open()
             existing = {(tuple(r["labelsOrTypes"]), tuple(r["properties"]))
-                        for r in self.graph.cypher("SHOW CONSTRAINTS").to_list()}
+                        for r in _rows(self.graph.cypher("SHOW CONSTRAINTS"))}
             for label, spec in self.schema.labels.items():
                 if ((label,), ("id",)) not in existing:
                     self.graph.cypher(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
@@ -155,6 +163,8 @@ class EmbeddedStore(GraphStore):
     #: Keyword changes a label may collect before its BM25 index is rebuilt instead of caught up
     #: (kglite folds up to 1000 changed documents into a query by itself).
     TERMS_REBUILD_AFTER = 900
+    #: Search-term writes per label since its BM25 index was (re)built; set at the first write.
+    _terms_changed: dict[str, int]
 
     def write_search_documents(self, label: str, rows: list[dict]) -> int:
         self.schema.label(label)
@@ -174,7 +184,7 @@ class EmbeddedStore(GraphStore):
             if with_vector:
                 props = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"]}
                          for r in with_vector]
-                vectors = {r["id"]: [float(x) for x in r["vector"]] for r in with_vector}
+                vectors: dict[str, Sequence[float]] = {r["id"]: [float(x) for x in r["vector"]] for r in with_vector}
                 dimension = len(next(iter(vectors.values())))
                 result = self._write([(self._template("search_write", label=label), {"rows": props})])[0]
                 written += result[0]["written"] if result else 0
@@ -215,7 +225,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._check_open()
             stores = self._embedding_stores()
-            labels = [self.schema.label(l).name for l in labels if l in stores]
+            labels = [self.schema.label(name).name for name in labels if name in stores]
             if not labels or k <= 0:
                 return []
             if ids is None:
@@ -223,7 +233,7 @@ class EmbeddedStore(GraphStore):
                                   {"labels": labels, "vector": vector, "k": int(k)})
                 return [{"id": r["id"], "label": self._labels(r["labels"])[0], "score": float(r["score"])}
                         for r in rows if r["score"] is not None]
-            out = []
+            out: list[dict] = []
             for label in labels:
                 for r in self._read(self._template("search_vector_in", label=label),
                                     {"ids": list(ids), "vector": vector, "k": int(k)}):
@@ -234,7 +244,7 @@ class EmbeddedStore(GraphStore):
     def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
         if not terms.strip() or k <= 0:
             return []
-        out = []
+        out: list[dict] = []
         with self._lock:
             self._check_open()
             for label in labels:

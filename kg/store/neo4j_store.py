@@ -15,8 +15,15 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError
 
 from kg.schema import Schema
-from kg.store.base import (ConstraintViolation, GraphStore, Health, QueryTimeout, StoreError, StoreUnavailable,
-                           query_text)
+from kg.store.base import (
+    ConstraintViolation,
+    GraphStore,
+    Health,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    query_text,
+)
 
 BASE_LABEL = "Node"
 #: Vector and full-text indexes the search area fills (`embedding` on every searchable node; the
@@ -225,17 +232,17 @@ class Neo4jStore(GraphStore):
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, params)]
-        except (Neo4jError, ServiceUnavailable) as exc:
+        except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
     def _hits(self, rows, k: int) -> list[dict]:
-        out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": self._cosine(r["score"])}
+        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "score": self._cosine(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
-        labels = [self.schema.label(l).name for l in labels]
+        labels = [self.schema.label(name).name for name in labels]
         vector = [float(x) for x in vector]
         if not labels or k <= 0:
             return []
@@ -248,7 +255,7 @@ class Neo4jStore(GraphStore):
         # labels are too rare among the nearest nodes is the index asked again for more, and
         # then those labels are ranked exactly.
         wanted = set(labels)
-        everything = {l for l, spec in self.schema.labels.items() if spec.text}
+        everything = {label for label, spec in self.schema.labels.items() if spec.text}
         ask = int(k) if everything <= wanted else 2 * int(k) + 10
         for size in (ask, 8 * ask):
             rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
@@ -262,15 +269,15 @@ class Neo4jStore(GraphStore):
         return self._hits(rows, k)
 
     def keyword_search(self, text, terms, *, labels, k, ids=None) -> list[dict]:
-        labels = [self.schema.label(l).name for l in labels]
+        labels = [self.schema.label(name).name for name in labels]
         query = " ".join(self.LUCENE_SPECIAL.sub(" ", terms or "").split())
         if not query or not labels or k <= 0:
             return []
         limit = 5000 if ids is not None else max(4 * k, 100)
         rows = self._read_auto(query_text(self.backend, "search_keyword"),
-                               {"query": query, "indexes": [fulltext_index(l) for l in labels],
+                               {"query": query, "indexes": [fulltext_index(label) for label in labels],
                                 "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
-        out = [{"id": r["id"], "label": (self._labels(r["labels"]) or [None])[0], "score": float(r["score"])}
+        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "score": float(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]

@@ -82,6 +82,9 @@ def test_tracking_an_action_owner_due_status_and_evidence(store):
         actions.save(store, alice, "community.a", key=key, title="t", criteria=["crit.dc2020.4-1"], status="done")
     with pytest.raises(AnswerInvalid, match="不是社区、网格或街道"):  # a county body is not the community's to task
         actions.save(store, alice, "community.a", key=key, title="t", criteria=[], owner="org.county-government")
+    with pytest.raises(AnswerInvalid) as unknown:  # the value is named; the answer stays a 400
+        actions.save(store, alice, "community.a", key=key, title="t", criteria=[], status="finished")
+    assert "'finished'" in str(unknown.value) and unknown.value.status == 400
     with pytest.raises(NotAllowed):
         actions.save(store, wf.Actor("user.comm-b", frozenset({"community"}), community="community.b"),
                      "community.a", key=key, title="t", criteria=[])

@@ -119,8 +119,11 @@ def test_submit_needs_every_answer_then_locks_editing(world):
     assert view.record.status == wf.SUBMITTED and view.record.version == 3
     with pytest.raises(InvalidState):
         wf.save_answers(world.store, world.alice, rec.id, {"crit.dc2020.1-2": "not_met"}, expected_version=3)
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState) as err:
         opened(world)  # an unfinished assessment exists
+    assert rec.id in str(err.value) and "%(" not in str(err.value) and err.value.status == 409
+    wrong = wf._wrong_state(wf.AssessmentRecord(rec.id, "community.a", "std", wf.DRAFT, 1))
+    assert "%(" not in str(wrong) and wrong.status == 409
 
 
 def submitted(world, answers=None):

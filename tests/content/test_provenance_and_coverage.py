@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.content.loader import read_content
 from kg.content.rules import provenance_kind, provenance_warnings
-from kg.coverage import (FIRST_RESPONDER_GROUPS, duties_per_phase, first_responder_coverage,
-                         source_provenance)
+from kg.coverage import FIRST_RESPONDER_GROUPS, duties_per_phase, first_responder_coverage, source_provenance
 from kg.store.embedded import EmbeddedStore
 
 SOURCES = """\

@@ -1,6 +1,16 @@
 """The record-shape rules of the lessons workspace (no store needed)."""
 
-from kg.lessons.workspace import PAGE_LIMIT, acted_on, check_lesson, unexpanded_acronyms
+import pytest
+
+from kg.lessons.workspace import (
+    PAGE_LIMIT,
+    LessonError,
+    acted_on,
+    add_action,
+    check_lesson,
+    set_action_status,
+    unexpanded_acronyms,
+)
 
 GOOD = {"name": "接报燃气泄漏后未设警戒", "observation": "接报后一小时内未疏散周边商户。", "discussion": "",
         "lesson": "先警戒、关阀、疏散。", "recommendation": "燃气经营企业把设警戒写入处置方案并演练。",
@@ -35,3 +45,13 @@ def test_acted_on_status():
     assert acted_on([]) == "none"
     assert acted_on([{"status": "open"}, {"status": "done"}]) == "done"
     assert acted_on([{"status": "in_progress"}]) == "in_progress"
+
+
+def test_an_unknown_action_status_is_named_and_answers_400():
+    # Both checks come before the store is read (so no store is needed).
+    for attempt in (lambda: add_action(None, "lesson.x", name="设警戒", owner="org.x", due_date="2026-01-01",
+                                       actor="u", status="finished"),
+                    lambda: set_action_status(None, "action.x", "finished", actor="u")):
+        with pytest.raises(LessonError) as err:
+            attempt()
+        assert str(err.value) == "未知状态 'finished'" and err.value.status == 400

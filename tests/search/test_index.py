@@ -47,7 +47,7 @@ def test_a_missing_vector_is_detected_and_rebuilt(store, bundled_content, embedd
     load_and_index(store, bundled_content, embedder, vector_cache)
     # A new searchable node has no vector yet; indexing gives it one (from the model).
     store.upsert_nodes("Duty", [{"id": "duty.test-new", "properties": {"name": "测试新增职责：社区每月检查应急广播"}}])
-    assert [d for d in store.search_documents("Duty") if d["id"] == "duty.test-new"][0]["has_vector"] is False
+    assert next(d for d in store.search_documents("Duty") if d["id"] == "duty.test-new")["has_vector"] is False
     report = build_index(store, embedder, cache=vector_cache)
     assert report.written == 1
     hits = store.vector_search(embedder.encode_query("应急广播每月检查").tolist(), labels=["Duty"], k=3)

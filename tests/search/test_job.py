@@ -89,7 +89,7 @@ def test_nodes_written_later_are_indexed_alone(indexed_store, embedder, vector_c
         "lesson": "高温时段不宜组织户外集体活动。", "recommendation": "居委会把活动改在早晚并准备防暑物品。"}}])
     report = index_nodes(indexed_store, embedder, ["lesson.test-later", "no.such-node"], cache=vector_cache)
     assert report.labels == {"LessonLearned": 1} and report.written == 1 and report.terms_written == 1
-    assert [h.id for h in engine.search("社区运动会 老人头晕", k=3).hits][0] == "lesson.test-later"
+    assert engine.search("社区运动会 老人头晕", k=3).hits[0].id == "lesson.test-later"
     assert "lesson.test-later" in [h.id for h in engine.search("午后运动会老人中暑", method="dense", k=5).hits]
     again = index_nodes(indexed_store, embedder, ["lesson.test-later"], cache=vector_cache)
     assert (again.written, again.terms_written, again.unchanged) == (0, 0, 1)

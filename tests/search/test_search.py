@@ -85,7 +85,7 @@ def test_ask_about_a_situation(engine):
     assert "duty.underground-space-flood-protection" in [d["id"] for d in answer["duties"]]
     holders = [o["id"] for d in answer["duties"] for o in d["context"]["holders"]]
     assert holders.count("org.property-company") == len(answer["duties"])
-    assert answer["lessons"] and all(l["label"] == "LessonLearned" for l in answer["lessons"])
+    assert answer["lessons"] and all(lesson["label"] == "LessonLearned" for lesson in answer["lessons"])
     assert "plan.flood-waterlogging" in [p["id"] for p in answer["plans"]]
 
 
@@ -99,7 +99,7 @@ def test_a_situation_s_duties_and_plans_follow_from_its_lessons_hazards(engine):
     assert "hazard.underground-flooding" in hazards
     assert not hazards & {"hazard.family.traffic", "hazard.family.special-equipment", "hazard.gas-leak",
                           "hazard.landslide", "hazard.family.geological"}
-    lesson_hazards = {h for l in answer["lessons"] for h in engine.hazards_of([l["id"]]).get(l["id"], ())}
+    lesson_hazards = {h for lesson in answer["lessons"] for h in engine.hazards_of([lesson["id"]]).get(lesson["id"], ())}
     assert hazards <= lesson_hazards
     assert answer["duties"] and all(addressed & hazards for addressed in _addressed(engine, [d["id"] for d in answer["duties"]]).values())
     assert not {"duty.report-gas-leak", "duty.geohazard-evacuation", "duty.report-geohazard-sign"} & {d["id"] for d in answer["duties"]}

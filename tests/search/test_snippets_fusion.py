@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from kg.search.fusion import Candidates, GraphBoost, LinearFusion, RRF, ScoreFusion, features, from_dict, to_dict
+from kg.schema import load_schema
+from kg.search.fusion import RRF, Candidates, GraphBoost, LinearFusion, ScoreFusion, features, from_dict, to_dict
 from kg.search.lexicon import build_lexicon, stems
 from kg.search.snippets import plain_text, snippet
 from kg.search.text import KeywordScheme, keyword_terms, query_terms
-from kg.schema import load_schema
 
 UNIT = """## 搜索的方法
 进入现场前先观察周围环境，确认没有二次坍塌的危险。**先喊话**，再敲击，静听回应。
@@ -64,7 +64,7 @@ def _candidates(lang="zh"):
 def test_fusions_rank_the_same_candidates_and_round_trip():
     c = _candidates()
     assert c.single("dense") == ["a", "b", "c"] and c.single("keyword") == ["b", "d"]
-    assert [i for i, _ in c.ranked(RRF({"zh": (1.0, 1.0, 1)}).scores(c))][0] == "b"
+    assert c.ranked(RRF({"zh": (1.0, 1.0, 1)}).scores(c))[0][0] == "b"
     assert [i for i, _ in c.ranked(ScoreFusion("minmax", {"zh": 1.0}).scores(c))][:3] == ["a", "b", "c"]
     assert [i for i, _ in c.ranked(ScoreFusion("zscore", {"zh": 0.0}).scores(c))][:2] == ["b", "d"]
     linear = LinearFusion(list(np.ones(features(c).shape[1])), 0.0)

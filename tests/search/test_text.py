@@ -1,8 +1,16 @@
 """Searchable text, hashes and keyword terms (no store needed)."""
 
 from kg.schema import load_schema
-from kg.search.text import (content_hash, document_terms, embedding_text, language, query_terms, query_text,
-                            searchable_text, tokens)
+from kg.search.text import (
+    content_hash,
+    document_terms,
+    embedding_text,
+    language,
+    query_terms,
+    query_text,
+    searchable_text,
+    tokens,
+)
 
 
 def test_tokens_are_cjk_unigrams_bigrams_and_words():

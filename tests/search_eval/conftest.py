@@ -1,1 +1,1 @@
-from tests.search.fixtures import *  # noqa: F401,F403
+from tests.search.fixtures import *  # noqa: F403

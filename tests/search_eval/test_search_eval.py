@@ -52,7 +52,7 @@ def test_the_sets_are_big_enough_and_well_formed():
     for queries in (dev, field):
         assert len({q.qid for q in queries}) == len(queries)
         assert all(2 in q.relevant.values() for q in queries)
-    nodes, rels = read_corpus(SETS["field"].corpus)
+    nodes, _ = read_corpus(SETS["field"].corpus)
     documents = [d for rows in nodes.values() for d in rows]
     assert len(documents) >= 60 and all(d["properties"]["evaluation_note"] for d in documents)
     assert all(d["id"].startswith("eval.") for d in documents)  # never a product id

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.platform_fixtures import fast_hasher, login, make_app, seed_graph, seed_users
-from kg import accounts
+from tests.web.platform_fixtures import login, make_app, seed_graph, seed_users
 
 
 @pytest.fixture

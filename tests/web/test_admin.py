@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.web.platform_fixtures import PASSWORD, csrf_token, login
 from kg import accounts, audit
+from tests.web.platform_fixtures import PASSWORD, csrf_token, login
 
 
 def test_admin_creates_a_user_and_it_is_audited(as_user, seeded, app):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app
 from kg import accounts, audit
+from tests.web.platform_fixtures import PASSWORD, csrf_token, login, make_app
 
 
 def test_sign_in_and_out(client, seeded):

@@ -32,9 +32,9 @@ def test_user_commands(store_env):
     assert run(store_env, "enable", "bob").exit_code == 0
     assert run(store_env, "set-password", "bob", "--password-stdin", input="new-password-1\n").exit_code == 0
 
+    from kg import accounts, audit
     from kg.settings import load_settings
     from kg.store import open_store
-    from kg import accounts, audit
 
     with open_store(load_settings(store_env)) as s:
         assert accounts.authenticate(s, "bob", "new-password-1") is not None

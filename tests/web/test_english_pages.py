@@ -175,7 +175,7 @@ def _community_records(store, app) -> dict[str, str]:
     return {"sample": sample.COMMUNITY, "case": cases[0]["id"], "resident": residents[0]["id"]}
 
 
-def _plan_records(store, embedder, vector_cache) -> dict[str, str]:
+def _plan_records(store, model, cache) -> dict[str, str]:
     """The sample community's plan, reviewed drills, survey and self-assessments (kg.plans.sample),
     and a drill not reviewed yet (its review form)."""
     from kg.drills import drills as dr
@@ -183,8 +183,8 @@ def _plan_records(store, embedder, vector_cache) -> dict[str, str]:
     from kg.search.engine import SearchEngine
     from kg.search.index import build_index
 
-    build_index(store, embedder, labels=["LessonLearned"], cache=vector_cache)
-    written = plans_sample.load(store, SearchEngine(store, embedder), now=NOW)
+    build_index(store, model, labels=["LessonLearned"], cache=cache)
+    written = plans_sample.load(store, SearchEngine(store, model), now=NOW)
     drill = dr.create_drill(store, plans_sample.EDITOR, plans_sample.COMMUNITY, name="示例桌面推演（虚构）",
                             kind="tabletop", held_on=NOW.date(), hazards=["hazard.rainstorm"],
                             objectives=["检验预警叫应"], now=NOW)

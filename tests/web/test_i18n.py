@@ -8,8 +8,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from tests.web.platform_fixtures import csrf_token
 from kg import accounts
+from tests.web.platform_fixtures import csrf_token
 from web.i18n import TRANSLATIONS, compile_catalogs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,13 +11,19 @@ from kg.accounts import tokens
 from kg.audit import record_event
 from web import audit
 from web.auth import bp
-from web.auth.forms import (LoginForm, PasswordChangeForm, ProfileForm, RegisterForm, RevokeTokenForm,
-                            RevokeTokensForm, TokenForm)
+from web.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+    RevokeTokenForm,
+    RevokeTokensForm,
+    TokenForm,
+)
 from web.extensions import get_settings, get_store, now
 from web.forms import safe_next
 from web.i18n import _, refresh
-from web.security import (client_address, login_required, public, sign_in, sign_in_allowed, sign_in_succeeded,
-                          sign_out)
+from web.security import client_address, login_required, public, sign_in, sign_in_allowed, sign_in_succeeded, sign_out
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -118,7 +118,7 @@ class _Sources:
 
     def __init__(self):
         self.documents: dict[str | None, dict] = {}
-        self.marks: list[tuple[dict, tuple]] = []
+        self.marks: list[tuple[dict, dict]] = []  # (link, the place it cites)
 
     def cite(self, source_id: str | None, locator: str | None, node: dict | None = None) -> dict:
         document = self.documents.get(source_id)

@@ -47,7 +47,7 @@ def first_admin(token: str):
         first_run.finish(store)
         sign_in(account)
         audit.record("setup.first_admin", account.id)
-        flash(_("管理员账户已创建，您已登录。请在“用户管理”中为其他人创建账户。"), "success")  # noqa: RUF001
+        flash(_("管理员账户已创建，您已登录。请在“用户管理”中为其他人创建账户。"), "success")
         return redirect(url_for("main.index"))
     if form.is_submitted():
         status = 400

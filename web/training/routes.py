@@ -6,6 +6,8 @@ one).  Engine errors (``TrainingError``, a ``DomainError``) reach the app's one 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields import SelectChoice
@@ -52,7 +54,7 @@ def _is_staff() -> bool:
 @roles_required()
 def home():
     store, moment, user = get_store(), now(), current_user.id
-    enrolled = []
+    enrolled: list[dict[str, Any]] = []
     for e in progress.enrolments(store, user):
         p = progress.course_progress(store, user, e.course, now=moment)
         enrolled.append({"enrolment": e, "progress": p, "resume": p.resume()})
@@ -120,6 +122,8 @@ def unit(course_id, unit_id):
         flash(_("请先完成前面的模块。"), "info")
         return redirect(url_for("training.course", course_id=course.id))
     node = store.get_node(unit_id)  # reading a page writes nothing: progress is recorded by the POSTs
+    if node is None:
+        abort(404)
     units = mp.module.units
     index = next(i for i, u in enumerate(units) if u.id == unit_id)
     return render_template("training/unit.html", course=course, mp=mp, unit=node, body=markdown(node["properties"]["body"]),
@@ -137,6 +141,8 @@ def mark_read(course_id, unit_id):
     progress.mark_read(store, current_user.id, course.id, _id(unit_id), now=now(), course_def=course)
     p = progress.course_progress(store, current_user.id, course, now=now())
     mp = p.module_of_unit(unit_id)
+    if mp is None:  # mark_read refused a unit the course does not have
+        abort(404)
     following = [u for u in mp.module.units if u.id not in mp.units_read]
     if following:  # resume the course at the next unit to read
         progress.touch(store, current_user.id, course.id, following[0].id, now=now())

@@ -13,8 +13,6 @@ from assessments.checklist import load_checklist
 from tests.assessment.helpers import load_all_with_training_stand_ins
 from tests.assessment.test_workflow import full_answers
 from tests.assessment.web_fixtures import make_app, page, seed, signed_in, token_and_version
-from tests.web.platform_fixtures import fast_hasher
-from kg import accounts
 
 FEATURE = "self_assessment.feature"
 

@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, scenario, then, when
 from kg.cli import main
 from kg.exchange import export_graph
 
+
 # Bound one by one so that each journey runs on both stores (the `store_kind` parameter).
 @scenario("load_and_browse.feature", "Loading the bundled content twice leaves the graph unchanged")
 def test_load_twice(store_kind):

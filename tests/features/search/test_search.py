@@ -8,7 +8,7 @@ import re
 import pytest
 from pytest_bdd import given, parsers, scenario, then, when
 
-from tests.search.fixtures import *  # noqa: F401,F403 (embedder, vector cache, indexed store, app)
+from tests.search.fixtures import *  # noqa: F403 (embedder, vector cache, indexed store, app)
 from tests.web.platform_fixtures import CSRF_RE
 
 

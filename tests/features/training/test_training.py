@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from pytest_bdd import given, parsers, scenario, then, when
 
 from curricula import certificates, refreshers
@@ -12,8 +11,6 @@ from curricula.attempts import get_attempt
 from curricula.clock import FixedClock
 from tests.training.factory import COURSE, FINAL, SKILLS, check_id, load_training_content, take_quiz, unit_id
 from tests.training.webflow import ATTEMPT_RE, Browser, create_account, training_app
-from tests.web.platform_fixtures import fast_hasher
-from kg import accounts
 
 
 @scenario("training.feature", "A trainee learns, fails a knowledge check, passes, and is certified after a skills sign-off")

@@ -7,8 +7,8 @@ import re
 import pytest
 from pytest_bdd import given, parsers, scenario, then, when
 
-from tests.web.platform_fixtures import csrf_token, fast_hasher, login, make_app, seed_graph, seed_users
-from kg import accounts, audit
+from kg import audit
+from tests.web.platform_fixtures import csrf_token, login, make_app, seed_graph, seed_users
 
 
 @scenario("accounts.feature", "An admin creates a trainee account")
