@@ -68,6 +68,10 @@ def similar_lessons(engine: SearchEngine, lesson_id: str, k: int = 5) -> list[Si
     text = embedding_text(engine.store.schema, "LessonLearned", node["properties"])
     vector = vectors.get(lesson_id)
     if vector is None:
+        from kg.search.embedder import EmbedderLoading, embedder_loading
+
+        if embedder_loading():  # the server is loading the model: a page must not wait for it
+            raise EmbedderLoading("the embedding model is still loading: similar lessons come once it is ready")
         vector = engine.embedder.encode_documents([text])[0]
     return _similar(engine, vector, text, k=k, exclude={lesson_id})
 

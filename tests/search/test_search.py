@@ -168,3 +168,19 @@ def test_cli_ask(indexed_store, store_kind, search_env):
     assert "duty.underground-space-flood-protection" in [d["id"] for d in answer["duties"]]
     bad = CliRunner().invoke(main, ["ask", "进水", "--role", "没有这个角色"], env=env)
     assert bad.exit_code == 1 and "error: unknown organization" in bad.output
+
+
+def test_similar_lessons_never_wait_for_a_model_that_is_still_loading(engine, monkeypatch):
+    """A lesson without a stored vector while the server loads the model in the background: the
+    lesson page gets EmbedderLoading at once (and shows no similar lessons) instead of waiting."""
+    import pytest
+
+    from kg.search import embedder as embedder_module
+
+    lesson = "lesson.shiyan-no-cordon-evacuation"
+    monkeypatch.setattr(embedder_module, "embedder_loading", lambda name=None: True)
+    monkeypatch.setattr(engine.store, "node_vectors", lambda ids: {})
+    with pytest.raises(embedder_module.EmbedderLoading):
+        similar_lessons(engine, lesson, k=3)
+    monkeypatch.setattr(embedder_module, "embedder_loading", lambda name=None: False)
+    assert similar_lessons(engine, lesson, k=3)  # computed from the text once the model is there
