@@ -457,3 +457,32 @@ def test_node_pages_list_sources_once_and_number_them(world):
     assert len(refs) >= 10 and {int(n) for n in refs} <= {int(n) for n, _, _ in places}
     for _n, _shown, locator in places:  # no locator repeated after the links
         assert locator not in links, locator
+
+
+def test_every_property_a_node_page_can_show_is_named_in_both_languages(world):
+    """Every property of every record a graph reader may show (not only the first node of each
+    label, which the page test above opens) has a Chinese and an English name in the schema."""
+    from kg.access import rule_for
+
+    app = world["app"]
+    from web.graph.names import property_names
+
+    missing = set()
+    for lang, script in (("zh", CJK_RE), ("en", re.compile(r"[A-Za-z]"))):
+        with app.test_request_context(f"/?lang={lang}"):
+            from flask import session
+
+            session["lang"] = lang
+            names = property_names()
+        for record in world["store"].export_records():
+            if record["kind"] != "node":
+                continue
+            label = record["labels"][0]
+            rule = rule_for(label)
+            if rule is None or rule.private:
+                continue
+            for key in record.get("properties", {}):
+                name = names.get(key)
+                if not name or not script.search(name) or (lang == "zh" and name == key):
+                    missing.add((lang, label, key))
+    assert sorted(missing) == []
