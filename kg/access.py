@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.errors import N_, NotAllowed, NotFound
 from kg.store import GraphStore
 from kg.store.base import ID_RE
 
@@ -322,6 +323,21 @@ def _prune(value: Any, allowed: set[str]) -> Any:
     if isinstance(value, (list, tuple)):
         return [_prune(v, allowed) for v in value if not _hidden(v, allowed)]
     return value
+
+
+def require_community_reader(store: GraphStore, viewer: Viewer, community_id: str) -> None:
+    """Refuse a viewer who may not reach this community's records (the plan, drill and survey
+    services' one check)."""
+    if not Access(store, viewer).can_reach_community(community_id):
+        raise NotAllowed(N_("没有这个社区，或你无权查看"))
+
+
+def community_record(store: GraphStore, community_id: str) -> dict:
+    """The Community node's properties with its id; NotFound for any other id."""
+    node = store.get_node(community_id) if isinstance(community_id, str) and ID_RE.match(community_id) else None
+    if node is None or node["label"] != "Community":
+        raise NotFound(N_("没有社区 %(id)s"), id=str(community_id)[:80])
+    return dict(node["properties"], id=node["id"])
 
 
 def access_for(store: GraphStore, user: Any) -> Access:

@@ -218,6 +218,18 @@ def require_community(community_id: str | None) -> None:
         abort(403)
 
 
+def reachable_community(community_id: str) -> dict:
+    """The Community node's properties with its id for a community page: 404 when there is no
+    such community, else as ``require_community``."""
+    from web.extensions import get_store
+
+    node = get_store().get_node(community_id)
+    if node is None or node["label"] != "Community":
+        abort(404)
+    require_community(community_id)
+    return dict(node["properties"], id=community_id)
+
+
 def _deny_unmarked_views():
     """Deny by default: a view that declares no access is refused to everybody."""
     endpoint = request.endpoint

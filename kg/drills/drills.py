@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kg.access import Access, Viewer
+from kg.access import Viewer, community_record, require_community_reader
 from kg.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from kg.lessons.workspace import add_action, add_lesson, check_lesson
 from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
@@ -96,18 +96,6 @@ def _require_editor(viewer: Viewer, community_id: str) -> None:
         raise NotAllowed(N_("只有本社区的用户可以记录和评估本社区的演练"))
 
 
-def _require_reader(store: GraphStore, viewer: Viewer, community_id: str) -> None:
-    if not Access(store, viewer).can_reach_community(community_id):
-        raise NotAllowed(N_("没有这个社区，或你无权查看"))
-
-
-def _community(store: GraphStore, community_id: str) -> dict:
-    node = store.get_node(community_id) if isinstance(community_id, str) and ID_RE.match(community_id) else None
-    if node is None or node["label"] != "Community":
-        raise NotFound(N_("没有社区 %(id)s"), id=str(community_id)[:80])
-    return dict(node["properties"], id=node["id"])
-
-
 # --- drills ----------------------------------------------------------------------------------------
 
 def _text(value: Any, what: str, *, required: bool = True, limit: int = TEXT_MAX) -> str:
@@ -146,7 +134,7 @@ def create_drill(store: GraphStore, viewer: Viewer, community_id: str, *, name: 
                  now: datetime) -> Drill:
     """Record a drill (planned or held).  ``plan_version``: the version it exercises (default: the
     version in force)."""
-    community = _community(store, community_id)
+    community = community_record(store, community_id)
     _require_editor(viewer, community_id)
     name = _text(name, "演练名称", limit=60)
     if kind not in KINDS:
@@ -201,7 +189,7 @@ def get_drill(store: GraphStore, drill_id: str) -> Drill:
 
 def drill_for(store: GraphStore, viewer: Viewer, drill_id: str) -> Drill:
     drill = get_drill(store, drill_id)
-    _require_reader(store, viewer, drill.community)
+    require_community_reader(store, viewer, drill.community)
     return drill
 
 
@@ -210,8 +198,8 @@ def list_drills(store: GraphStore, communities: list[str] | None) -> list[Drill]
 
 
 def drills_for(store: GraphStore, viewer: Viewer, community_id: str) -> list[Drill]:
-    _community(store, community_id)
-    _require_reader(store, viewer, community_id)
+    community_record(store, community_id)
+    require_community_reader(store, viewer, community_id)
     return list_drills(store, [community_id])
 
 
@@ -391,7 +379,6 @@ def review_of(store: GraphStore, drill: Drill) -> dict | None:
 def repeated_findings(store: GraphStore, community_id: str) -> list[dict]:
     """Areas for improvement of this community that repeat a lesson from another of its drills."""
     return [_clean(r["finding"]) for r in store.run_read("drill_repeated_findings", community=community_id)]
-
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kg.access import Access, Viewer
+from kg.access import Viewer, require_community_reader
 from kg.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from kg.plans import check as plan_check
 from kg.plans.document import LIST_MAX, PLACE_KINDS, TEXT_MAX, Contact, Document, Place, changes
@@ -114,11 +114,6 @@ def _require_editor(viewer: Viewer, community_id: str) -> None:
         raise NotAllowed(N_("只有本社区的用户可以编辑本社区的应急预案"))
 
 
-def _require_reader(store: GraphStore, viewer: Viewer, community_id: str) -> None:
-    if not Access(store, viewer).can_reach_community(community_id):
-        raise NotAllowed(N_("没有这个社区，或你无权查看"))
-
-
 def may_edit(viewer: Viewer, community_id: str) -> bool:
     return viewer.is_admin or viewer.member_of(community_id)
 
@@ -133,7 +128,7 @@ def get_plan(store: GraphStore, community_id: str) -> PlanRecord | None:
 
 
 def plan_for(store: GraphStore, viewer: Viewer, community_id: str) -> PlanRecord | None:
-    _require_reader(store, viewer, community_id)
+    require_community_reader(store, viewer, community_id)
     return get_plan(store, community_id)
 
 

@@ -31,7 +31,7 @@ from scipy.stats import binomtest
 
 from curricula.bank import Question, load_questions
 from curricula.scoring import DEFAULT_PASS_MARK, is_correct
-from kg.access import Access, Viewer
+from kg.access import Viewer, community_record, require_community_reader
 from kg.errors import N_, Invalid, NotAllowed, NotFound
 from kg.store.base import ID_RE, RESERVED_PROPERTIES, GraphStore
 
@@ -156,24 +156,12 @@ def _require_editor(viewer: Viewer, community_id: str) -> None:
         raise NotAllowed(N_("只有本社区的用户可以管理居民知识问卷"))
 
 
-def _require_reader(store: GraphStore, viewer: Viewer, community_id: str) -> None:
-    if not Access(store, viewer).can_reach_community(community_id):
-        raise NotAllowed(N_("没有这个社区，或你无权查看"))
-
-
-def _community(store: GraphStore, community_id: str) -> dict:
-    node = store.get_node(community_id) if isinstance(community_id, str) and ID_RE.match(community_id) else None
-    if node is None or node["label"] != "Community":
-        raise NotFound(N_("没有社区 %(id)s"), id=str(community_id)[:80])
-    return dict(node["properties"], id=node["id"])
-
-
 # --- surveys ---------------------------------------------------------------------------------------
 
 def open_survey(store: GraphStore, viewer: Viewer, community_id: str, *, name: str, size: int = DEFAULT_SIZE,
                 pass_mark: float = DEFAULT_PASS_MARK, now: datetime, rng: random.Random | None = None) -> Survey:
     """Open a survey of ``size`` resident-level items for a community (its editors only)."""
-    _community(store, community_id)
+    community_record(store, community_id)
     _require_editor(viewer, community_id)
     name = " ".join(str(name or "").split())
     if not name or len(name) > NAME_MAX:
@@ -209,7 +197,7 @@ def get_survey(store: GraphStore, survey_id: str) -> Survey:
 def survey_for(store: GraphStore, viewer: Viewer, survey_id: str) -> Survey:
     """A survey as a signed-in viewer may see it (its community's users, reviewers of its area)."""
     survey = get_survey(store, survey_id)
-    _require_reader(store, viewer, survey.community)
+    require_community_reader(store, viewer, survey.community)
     return survey
 
 
@@ -235,8 +223,8 @@ def by_slug(store: GraphStore, slug: str) -> Survey:
 
 
 def list_surveys(store: GraphStore, viewer: Viewer, community_id: str) -> list[Survey]:
-    _community(store, community_id)
-    _require_reader(store, viewer, community_id)
+    community_record(store, community_id)
+    require_community_reader(store, viewer, community_id)
     return [Survey.from_node(dict(r["survey"])) for r in store.run_read("survey_list", communities=[community_id])]
 
 

@@ -17,7 +17,7 @@ from web.drills.forms import DrillForm, ReviewForm
 from web.extensions import get_access, get_store, now
 from web.i18n import _
 from web.plans.routes import hazard_choices
-from web.security import roles_required
+from web.security import reachable_community, roles_required
 
 SLOTS_DEFAULT, SLOTS_MAX = 4, 20
 PHASE_IDS = ("phase.source-governance", "phase.preparedness", "phase.response", "phase.recovery")
@@ -25,15 +25,6 @@ PHASE_IDS = ("phase.source-governance", "phase.preparedness", "phase.response", 
 
 def _viewer() -> Viewer:
     return Viewer.of(current_user)
-
-
-def _community(community_id: str) -> dict:
-    node = get_store().get_node(community_id)
-    if node is None or node["label"] != "Community":
-        abort(404)
-    if not get_access().can_reach_community(community_id):
-        abort(403)
-    return dict(node["properties"], id=community_id)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -59,7 +50,7 @@ def index():
 @bp.route("/community/<community_id>", methods=["GET", "POST"])
 @roles_required("community", "reviewer")
 def community(community_id):
-    info = _community(community_id)
+    info = reachable_community(community_id)
     viewer = _viewer()
     may_edit = ps.may_edit(viewer, community_id)
     form = DrillForm()

@@ -18,20 +18,11 @@ from web.extensions import get_access, get_store, now
 from web.i18n import _
 from web.plans import bp
 from web.plans.forms import DraftForm, VersionForm
-from web.security import roles_required
+from web.security import reachable_community, roles_required
 
 
 def _viewer() -> Viewer:
     return Viewer.of(current_user)
-
-
-def _community(community_id: str) -> dict:
-    node = get_store().get_node(community_id)
-    if node is None or node["label"] != "Community":
-        abort(404)
-    if not get_access().can_reach_community(community_id):
-        abort(403)
-    return dict(node["properties"], id=community_id)
 
 
 def hazard_choices() -> list[SelectChoice]:
@@ -61,7 +52,7 @@ def index():
 @bp.get("/<community_id>")
 @roles_required("community", "reviewer")
 def community(community_id):
-    info = _community(community_id)
+    info = reachable_community(community_id)
     viewer = _viewer()
     plan = ps.get_plan(get_store(), community_id)
     latest = ps.load_version(get_store(), plan) if plan else None
@@ -80,7 +71,7 @@ def community(community_id):
 @bp.post("/<community_id>/draft")
 @roles_required("community")
 def draft(community_id):
-    _community(community_id)
+    reachable_community(community_id)
     form = DraftForm()
     form.hazards.choices = hazard_choices()
     if not form.validate_on_submit():
@@ -101,7 +92,7 @@ def draft(community_id):
 @bp.get("/<community_id>/v/<int:number>")
 @roles_required("community", "reviewer")
 def version(community_id, number):
-    info = _community(community_id)
+    info = reachable_community(community_id)
     plan = ps.get_plan(get_store(), community_id)
     if plan is None:
         abort(404)
@@ -116,7 +107,7 @@ def version(community_id, number):
 @bp.get("/<community_id>/v/<int:number>/print")
 @roles_required("community", "reviewer")
 def print_version(community_id, number):
-    info = _community(community_id)
+    info = reachable_community(community_id)
     plan = ps.get_plan(get_store(), community_id)
     if plan is None:
         abort(404)
@@ -130,7 +121,7 @@ def print_version(community_id, number):
 @bp.post("/<community_id>/v/<int:number>/in-force")
 @roles_required("community")
 def in_force(community_id, number):
-    _community(community_id)
+    reachable_community(community_id)
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -176,7 +167,7 @@ def _revision_choices(community_id: str):
 @bp.route("/<community_id>/edit", methods=["GET", "POST"])
 @roles_required("community")
 def edit(community_id):
-    info = _community(community_id)
+    info = reachable_community(community_id)
     viewer = _viewer()
     if not ps.may_edit(viewer, community_id):
         abort(403)
