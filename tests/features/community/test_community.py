@@ -167,11 +167,20 @@ def report_offline(world, description, place, tmp_path):
     page.locator("#place").fill(place)
     page.locator("#description").fill(description)
     page.locator("#grid").select_option(world["grid"])
-    picker = page.locator("[data-pick-map]")
+    picker = page.locator("[data-pick-map][data-ready]")
     picker.scroll_into_view_if_needed()
     box = picker.bounding_box()
-    picker.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
-    wait_js(page, "() => document.querySelector('input[name=x]').value !== ''")
+    # as a person would: tap the spot, and tap again if no marker appeared (on a loaded machine the
+    # first tap can land while the page is still settling)
+    for _ in range(3):
+        picker.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
+        try:
+            wait_js(page, "() => document.querySelector('input[name=x]').value !== ''", seconds=5.0)
+            break
+        except AssertionError:
+            continue
+    assert page.locator("input[name=x]").input_value() != "", "three taps on the map set no point"
+    assert page.locator("[data-pick-map] .map-dot").count() == 1  # the marker the person sees
     photo = tmp_path / "hazard.png"
     photo.write_bytes(png(2400, 1800, (180, 40, 40)))
     page.locator("#photos").set_input_files(str(photo))

@@ -68,6 +68,7 @@
       form.querySelector('[name="y"]').value = p.y;
       if (marker) { marker.setLatLng(e.latlng); } else { marker = dot(e.latlng, "case-open", "隐患位置").addTo(map); }
     });
+    map.whenReady(function () { el.setAttribute("data-ready", "true"); });
   }
 
   document.querySelectorAll("[data-map]").forEach(drawMap);
