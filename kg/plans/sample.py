@@ -8,17 +8,21 @@ assessment, completed and put in force, then revised after each of two drills; t
 a self-assessment signed off by the street and the county office a year ago, and the current one
 — proposals accepted, one overridden with a reason, returned once by the street office and
 resubmitted — waiting for the county's review.  The sample's street office and county office are
-fictional bodies (``sample: true``) made here."""
+fictional bodies (``sample: true``) made here, and so are its three fictional people: disabled
+accounts (nobody can sign in as them, ``sample: true``) that exist so that the review pages name
+who did what instead of showing account ids."""
 
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import datetime, timedelta
 
 from assessments import proposals as pr
 from assessments import review_levels as rl
 from assessments import workflow as wf
 from assessments.checklist import DEFAULT_STANDARD, load_checklist
+from kg import accounts
 from kg.access import Viewer
 from kg.drills import drills as dr
 from kg.plans import service as ps
@@ -31,6 +35,8 @@ STREET, COUNTY = "org.sample-street", "org.sample-county"
 EDITOR = Viewer("user.sample-editor", frozenset({"community"}), community=COMMUNITY)
 STREET_REVIEWER = Viewer("user.sample-street-reviewer", frozenset({"reviewer"}), organization=STREET)
 COUNTY_REVIEWER = Viewer("user.sample-county-reviewer", frozenset({"reviewer"}), organization=COUNTY)
+PEOPLE = ((EDITOR, "示例社区填报人（虚构）"), (STREET_REVIEWER, "示例街道审核人（虚构）"),
+          (COUNTY_REVIEWER, "示例县级审核人（虚构）"))
 LABELS = ("CommunityPlan", "PlanVersion", "Drill", "AfterActionReview", "DrillFinding", "Survey", "SurveyResponse",
           "Assessment", "Answer", "Evidence", "Review")
 OBJECTIVES = ["检验暴雨红色预警后 30 分钟内叫应到户", "检验低洼楼栋居民转移到集合点", "检验避难场所开放和登记"]
@@ -65,6 +71,20 @@ def _areas(store: GraphStore) -> None:
     node = store.get_node(COMMUNITY) or {"properties": {}}
     store.upsert_nodes("Community", [{"id": COMMUNITY, "properties": dict(node["properties"], area=STREET,
                                                                           first_responder_target=10)}])
+
+
+def _people(store: GraphStore, now: datetime) -> None:
+    """The sample's people as disabled accounts with a random password nobody is told; an account
+    of the same name that is not the sample's is left alone."""
+    for viewer, name in PEOPLE:
+        assert viewer.id is not None
+        if store.get_node(viewer.id) is not None:
+            continue
+        account = accounts.create_user(store, viewer.id.removeprefix("user."), secrets.token_urlsafe(32),
+                                       roles=sorted(viewer.roles), display_name=name, community=viewer.community,
+                                       organization=viewer.organization, active=False, now=now)
+        store.upsert_nodes("User", [{"id": account.id, "properties": {
+            "username": account.username, "active": False, "created_at": account.created_at, "sample": True}}])
 
 
 def _complete(version: ps.PlanVersion) -> dict:
@@ -125,6 +145,7 @@ def load(store: GraphStore, engine, *, now: datetime) -> dict:
         raise ValueError("the sample community is not loaded (cem sample load writes it first)")
     rng = random.Random(15)
     _areas(store)
+    _people(store, now)
     t0 = now - timedelta(days=330)
     v1 = ps.start_plan(store, EDITOR, COMMUNITY, None, now=t0)
     v2 = ps.save_edits(store, EDITOR, COMMUNITY, _complete(v1), base=v1.meta.number,
@@ -207,7 +228,8 @@ def _assessment(store: GraphStore, when: datetime, *, final: bool) -> str:
 
 def remove(store: GraphStore) -> int:
     """Take out everything ``load`` wrote: the records of these labels of the sample community,
-    the drills' lessons, corrective actions and review sources, and the sample's two bodies."""
+    the drills' lessons, corrective actions and review sources, the sample's two bodies and its
+    three people."""
     extra = [r["id"] for r in store.run_read("sample_drill_lessons", community=COMMUNITY)]
     extra += [r["id"] for r in store.run_read("sample_assessment_parts", community=COMMUNITY)]
     removed = 0
@@ -219,10 +241,10 @@ def remove(store: GraphStore) -> int:
         removed += count
         if count == 0:
             break
-    for org in (STREET, COUNTY):
-        node = store.get_node(org)
+    for node_id in (STREET, COUNTY, *(str(viewer.id) for viewer, _ in PEOPLE)):
+        node = store.get_node(node_id)
         if node is not None and node["properties"].get("sample"):
-            removed += int(store.delete_node(org))
+            removed += int(store.delete_node(node_id))
     return removed
 
 

@@ -52,6 +52,17 @@ def test_the_sample_community_s_plan_drills_survey_and_assessments(store_env, ve
         assert [f["id"] for f in dr.repeated_findings(store, "community.demo")]  # the second drill repeats the first
         versions = ps.versions(store, ps.get_plan(store, "community.demo"))
         assert sum(1 for v in versions if v.revised_after) == 2
+        # the review pages name the sample's people (not their account ids); nobody can sign in as them
+        record = next(r for r in wf.list_assessments(store, None, community_id="community.demo")
+                      if r.status == "street_approved")
+        people = ["user.sample-editor", "user.sample-street-reviewer", "user.sample-county-reviewer"]
+        assert wf.user_names(store, people) == {"user.sample-editor": "示例社区填报人（虚构）",
+                                                 "user.sample-street-reviewer": "示例街道审核人（虚构）",
+                                                 "user.sample-county-reviewer": "示例县级审核人（虚构）"}
+        assert record.modified_by in people
+        from kg import accounts
+
+        assert [accounts.get_user(store, p.removeprefix("user.")).active for p in people] == [False] * 3
     code, out = cem(env, "assessment", "propose", "community.demo", "--json")
     proposals = {p["number"]: p for p in json.loads(out)["proposals"]}
     assert proposals["4.2"]["answer"] == "met" and proposals["3.1"]["answer"] == "met"
@@ -63,3 +74,4 @@ def test_the_sample_community_s_plan_drills_survey_and_assessments(store_env, ve
     after = counts(env)
     assert not any(after.get(label) for label in MINE)
     assert after["LessonLearned"] == bundled["LessonLearned"] and after["Organization"] == bundled["Organization"]
+    assert after.get("User", 0) == bundled.get("User", 0)
