@@ -42,12 +42,18 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(code: int, message: str | None = None, *, retry_after: int | None = None):
-    """The error page (or JSON under /api/) for ``code``, with ``message`` or the default text."""
+def error_response(code: int, message: str | None = None, *, retry_after: int | None = None,
+                   reason: str | None = None):
+    """The error page (or JSON under /api/) for ``code``, with ``message`` or the default text.
+    ``reason`` is a fixed word for scripts (e.g. ``csrf``: fetch a fresh token and try again),
+    which must not have to read the message: it is in the reader's language."""
     title, text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     if is_api_request():
-        response = jsonify(error={"code": code, "message": str(message or title)})
+        error = {"code": code, "message": str(message or title)}
+        if reason:
+            error["reason"] = reason
+        response = jsonify(error=error)
         response.status_code = code
         response.headers.update(headers)
         if code == 401:
@@ -63,7 +69,7 @@ def error_response(code: int, message: str | None = None, *, retry_after: int | 
 def _http_error(exc: HTTPException):
     code = exc.code or 500
     if code == 400 and isinstance(exc, CSRFError):
-        return error_response(400, str(_l("表单已过期或缺少安全令牌，请刷新页面后重试。")))
+        return error_response(400, str(_l("表单已过期或缺少安全令牌，请刷新页面后重试。")), reason="csrf")
     if exc.response is not None:  # abort(some_response)
         return exc.response
     return error_response(code)

@@ -88,14 +88,28 @@ _l = lazy_gettext
 
 
 def merged_catalog(lang_dir: Path) -> Catalog:
-    """Every translated, non-fuzzy message of ``<lang>/LC_MESSAGES/*.po`` in one catalog."""
+    """Every translated, non-fuzzy message of ``<lang>/LC_MESSAGES/*.po`` in one catalog.
+
+    A message may be in several area files, but always with the same translation: the catalog
+    holds one per message, so two would mean one area silently shows the other's words
+    (``ValueError`` naming both files)."""
     catalog = Catalog(locale=lang_dir.name)
+    origin: dict[Any, tuple[str, Any]] = {}
+    clashes = []
     for po in sorted((lang_dir / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as f:
             part = read_po(f, locale=lang_dir.name)
         for message in part:
             if message.id and message.string and not message.fuzzy:
+                if message.id in origin and origin[message.id][1] != message.string:
+                    first, string = origin[message.id]
+                    clashes.append(f"{message.id!r}: {first} {string!r} but {po.name} {message.string!r}")
+                    continue
+                origin[message.id] = (po.name, message.string)
                 catalog[message.id] = message
+    if clashes:
+        raise ValueError(f"{lang_dir.name}: {len(clashes)} messages translated differently in two files "
+                         "(give each one translation): " + "; ".join(clashes))
     return catalog
 
 

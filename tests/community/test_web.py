@@ -5,6 +5,9 @@ exports in the audit log, CSV exports, and every API answer validated against op
 from __future__ import annotations
 
 import io
+import json
+import re
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -17,6 +20,9 @@ from tests.web.platform_fixtures import csrf_token, login, make_app
 from tests.web.test_api import REGISTRY, SPEC
 
 CLIENT = "5d0c7e1a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
+SCRIPTS = Path(__file__).resolve().parents[2] / "web" / "static" / "js"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+STRINGS = re.compile(r'<script type="application/json" id="community-strings">(.*?)</script>', re.S)
 
 
 class Clock:
@@ -204,3 +210,39 @@ def test_an_optional_tile_server_is_allowed_on_the_map_page_only(store, tmp_path
     assert "img-src 'self' data: https://*.tiles.example.org;" in csp and "script-src 'self';" in csp
     assert "tiles.example.org" not in client.get("/community/community.a").headers["Content-Security-Policy"]
     assert client.get("/community/community.a/map.json").get_json()["tile_url"].startswith("https://{s}.tiles")
+
+
+def test_the_community_scripts_speak_the_page_s_language(site):
+    """The outbox, report-form and map scripts show no text of their own: every text comes from
+    the page, in the reader's language, and every key they ask for is there in both languages."""
+    used: set[str] = set()
+    for name in ("community-offline.js", "community-report.js", "community-map.js"):
+        code = re.sub(r"/\*.*?\*/", "", (SCRIPTS / name).read_text(encoding="utf-8"), flags=re.S)
+        assert not CJK.search(code), f"{name} has text of its own: {CJK.search(code)}"
+        used |= set(re.findall(r'(?:cemText|\btext|\blabel)\("(\w+)"', code))
+    assert {"offline", "sent", "failed", "marker", "shelter"} <= used
+    editor = site["as"]("editor-a")
+    for lang in ("zh", "en"):
+        editor.get(f"/healthz?lang={lang}")
+        for url in ("/community/community.a/cases/new", "/community/community.a/outbox", "/community/community.a/map"):
+            page = editor.get(url).get_data(as_text=True)
+            strings = json.loads(STRINGS.search(page).group(1))
+            assert used <= set(strings), (url, used - set(strings))
+            for key, value in strings.items():
+                assert bool(CJK.search(value)) == (lang == "zh"), (lang, key, value)
+            assert "{n}" in strings["sent"] and "{error}" in strings["failed"] and "{name}" in strings["shelter"]
+    assert strings["failed"] == "Not registered: {error}"
+
+
+def test_an_expired_token_says_so_in_a_word_scripts_can_read_in_either_language(site):
+    """The phone's outbox fetches a fresh security token and sends again on ``reason: csrf``; it
+    used to look for Chinese words in the message, so in English a queued report was refused."""
+    client = site["as"]("grid-a")
+    for lang, words in (("zh", "安全令牌"), ("en", "security token")):
+        client.get(f"/healthz?lang={lang}")
+        body = check(post_report(client, "not-a-token"), "/communities/{community}/cases", 400, "post")
+        assert body["error"]["reason"] == "csrf" and words in body["error"]["message"]
+    assert ledger.list_cases(site["store"], "community.a")[1] == 0
+    body = check(post_report(client, csrf_token(client, "/community/community.a/cases/new"), place=""),
+                 "/communities/{community}/cases", 400, "post")
+    assert "reason" not in body["error"]  # a bad field is not a token problem: the report waits for a fix

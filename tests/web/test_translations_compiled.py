@@ -24,3 +24,18 @@ def test_every_language_has_a_compiled_catalog_matching_its_po_files():
         stale = sorted(k for k in expected if compiled.get(k) != expected[k])[:5]
         extra = sorted(k for k in compiled if k not in expected)[:5]
         assert not stale and not extra, f"{mo} is out of date (run python -m web.i18n): {stale} {extra}"
+
+
+def test_a_message_translated_two_ways_in_two_area_files_is_refused(tmp_path):
+    """The catalog holds one translation per message: with two, one area would silently show the
+    other's words (the report form's grid label read "grid" from the assessment chart's legend)."""
+    import pytest
+
+    lang = tmp_path / "en" / "LC_MESSAGES"
+    lang.mkdir(parents=True)
+    (lang / "a.po").write_text('msgid "网格"\nmsgstr "grid"\n\nmsgid "地点"\nmsgstr "Place"\n', encoding="utf-8")
+    (lang / "b.po").write_text('msgid "网格"\nmsgstr "Grid"\n\nmsgid "地点"\nmsgstr "Place"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"'网格': a.po 'grid' but b.po 'Grid'"):
+        merged_catalog(tmp_path / "en")
+    (lang / "b.po").write_text('msgid "网格"\nmsgstr "grid"\n', encoding="utf-8")  # the same words twice: fine
+    assert _messages(merged_catalog(tmp_path / "en")) == {"网格": "grid", "地点": "Place"}

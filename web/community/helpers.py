@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, current_app, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 from kg.community.crypto import cipher_for
@@ -53,9 +53,9 @@ def check_api_csrf() -> None:
     outbox) they carry X-CSRFToken."""
     if getattr(current_user, "via_token", False):
         return
-    from flask_wtf.csrf import ValidationError, validate_csrf
+    from flask_wtf.csrf import CSRFError, ValidationError, validate_csrf
 
     try:
         validate_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token"))
-    except ValidationError:
-        abort(400, "CSRF token missing or invalid")
+    except ValidationError as exc:  # the same answer as a form's (reason: csrf), which the outbox retries on
+        raise CSRFError(exc.args[0] if exc.args else None) from None

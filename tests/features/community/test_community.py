@@ -184,7 +184,7 @@ def report_offline(world, description, place, tmp_path):
     photo = tmp_path / "hazard.png"
     photo.write_bytes(png(2400, 1800, (180, 40, 40)))
     page.locator("#photos").set_input_files(str(photo))
-    page.get_by_role("button", name="上报").click()
+    page.get_by_role("button", name="上报隐患").click()
     wait_js(page, "() => document.querySelector('[data-offline-status]').textContent.includes('已保存在本机')")
     world["queued"] = page.evaluate("cemOutbox.all().then(items => items.map(i => ({id: i.client_id, "
                                     "size: i.photos[0].size, type: i.photos[0].type})))")

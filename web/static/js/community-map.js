@@ -21,6 +21,7 @@
     return L.circleMarker(latlng, { radius: 8, className: "map-dot " + cls, weight: 2, fillOpacity: 0.85 }).bindTooltip(label);
   }
 
+  function label(key, params) { return window.cemText ? window.cemText(key, params) : key; }
   function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
 
   function drawMap(el) {
@@ -39,13 +40,13 @@
                 text(f.kind_name + "：" + f.name)).addTo(map);
           }
         });
-        data.shelters.forEach(function (s) { dot(at(s.x, s.y, h), "shelter", text("避难场所：" + s.name)).addTo(map); });
-        data.supplies.forEach(function (s) { dot(at(s.x, s.y, h), "supply", text("物资：" + s.name)).addTo(map); });
+        data.shelters.forEach(function (s) { dot(at(s.x, s.y, h), "shelter", text(label("shelter", { name: s.name }))).addTo(map); });
+        data.supplies.forEach(function (s) { dot(at(s.x, s.y, h), "supply", text(label("supply", { name: s.name }))).addTo(map); });
         data.cases.forEach(function (c) {
           var open = ["reported", "assigned", "remediated"].indexOf(c.status) >= 0;
           dot(at(c.x, c.y, h), open ? "case-open" : "case-closed", text(c.name + " · " + c.place + " · " + c.status_name)).addTo(map);
         });
-        data.residents.forEach(function (r) { dot(at(r.x, r.y, h), "resident", text("帮扶对象：" + r.name)).addTo(map); });
+        data.residents.forEach(function (r) { dot(at(r.x, r.y, h), "resident", text(label("resident", { name: r.name }))).addTo(map); });
         var form = document.querySelector("[data-feature-form]");
         if (form) {
           map.on("click", function (e) {
@@ -66,7 +67,7 @@
       var p = toImage(e.latlng, h);
       form.querySelector('[name="x"]').value = p.x;
       form.querySelector('[name="y"]').value = p.y;
-      if (marker) { marker.setLatLng(e.latlng); } else { marker = dot(e.latlng, "case-open", "隐患位置").addTo(map); }
+      if (marker) { marker.setLatLng(e.latlng); } else { marker = dot(e.latlng, "case-open", label("marker")).addTo(map); }
     });
     map.whenReady(function () { el.setAttribute("data-ready", "true"); });
   }

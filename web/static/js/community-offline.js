@@ -8,6 +8,17 @@
   var DB_NAME = "cem-community-outbox", STORE = "items";
   var script = document.currentScript;
   var tokenUrl = script ? script.getAttribute("data-token-url") : null;
+  var strings = {};
+  try { strings = JSON.parse(document.getElementById("community-strings").textContent); } catch (e) { strings = {}; }
+
+  /* The page's text for ``key`` (rendered by the server in the reader's language, see
+     community/_layout.html) with {name} placeholders filled in. */
+  function text(key, params) {
+    return String(strings[key] || key).replace(/\{(\w+)\}/g, function (m, name) {
+      return params && params[name] !== undefined ? String(params[name]) : m;
+    });
+  }
+  window.cemText = text;
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -92,7 +103,7 @@
       if (res.status === 400 && !item.retried_token) {
         return res.clone().json().catch(function () { return {}; }).then(function (body) {
           var msg = (body.error && body.error.message) || "";
-          if (/CSRF|安全令牌|请求有误/.test(msg) || !msg) {
+          if ((body.error && body.error.reason === "csrf") || !msg) {
             item.retried_token = true;
             return freshToken().then(function (t) { return post(item, t); });
           }
@@ -112,7 +123,7 @@
 
   function flush() {
     if (outbox.sending) { return Promise.resolve([]); }
-    if (!navigator.onLine) { status("离线：记录保存在本机，联网后自动发送。"); return Promise.resolve([]); }
+    if (!navigator.onLine) { status(text("offline")); return Promise.resolve([]); }
     outbox.sending = true;
     return outbox.all().then(function (items) {
       var results = [];
@@ -122,7 +133,7 @@
     }).then(function (results) {
       outbox.sending = false;
       var sent = results.filter(function (r) { return r.body; }).length;
-      if (sent) { status("已发送 " + sent + " 条记录。"); }
+      if (sent) { status(text("sent", { n: sent })); }
       document.dispatchEvent(new CustomEvent("cem-outbox-sent", { detail: results }));
       return changed().then(function () { return results; });
     }, function (err) { outbox.sending = false; throw err; });
@@ -138,17 +149,17 @@
     list.textContent = "";
     if (!items.length) {
       var tr = document.createElement("tr"), td = document.createElement("td");
-      td.colSpan = 3; td.textContent = "没有待发送的记录。"; tr.appendChild(td); list.appendChild(tr);
+      td.colSpan = 3; td.textContent = text("empty"); tr.appendChild(td); list.appendChild(tr);
       return;
     }
     items.forEach(function (item) {
       var tr = document.createElement("tr");
       [item.label || item.kind, item.created_at.replace("T", " ").slice(0, 16),
-       item.error ? "未能登记：" + item.error : "等待发送"].forEach(function (text, i) {
-        var td = document.createElement("td"); td.textContent = text;
+       item.error ? text("failed", { error: item.error }) : text("waiting")].forEach(function (cell, i) {
+        var td = document.createElement("td"); td.textContent = cell;
         if (i === 2 && item.error) {
           var b = document.createElement("button"); b.type = "button"; b.className = "link-button";
-          b.textContent = "删除"; b.addEventListener("click", function () { outbox.remove(item.client_id); });
+          b.textContent = text("remove"); b.addEventListener("click", function () { outbox.remove(item.client_id); });
           td.appendChild(document.createTextNode(" ")); td.appendChild(b);
         }
         tr.appendChild(td);
@@ -159,7 +170,7 @@
 
   window.cemOutbox = outbox;
   window.addEventListener("online", function () { flush(); });
-  window.addEventListener("offline", function () { status("离线：记录保存在本机，联网后自动发送。"); });
+  window.addEventListener("offline", function () { status(text("offline")); });
   document.addEventListener("DOMContentLoaded", function () {
     var send = document.querySelector("[data-outbox-send]");
     if (send) { send.addEventListener("click", function () { flush(); }); }

@@ -51,14 +51,14 @@
       return outbox.add(item);
     }).then(function () {
       if (!navigator.onLine) {
-        say(form, "已保存在本机，联网后自动发送。");
+        say(form, window.cemText("saved_offline"));
         return null;
       }
       return outbox.flush().then(function (results) {
         var mine = results.filter(function (r) { return r.item.client_id === item.client_id; })[0];
         if (mine && mine.body) { onSent(mine.body); return mine; }
-        if (mine && mine.error) { say(form, "未能登记：" + mine.error); return mine; }
-        say(form, "已保存在本机，网络恢复后自动发送。");
+        if (mine && mine.error) { say(form, window.cemText("failed", { error: mine.error })); return mine; }
+        say(form, window.cemText("saved_retry"));
         return mine;
       });
     });
@@ -71,8 +71,8 @@
       var fields = fieldsOf(form);
       var hazard = form.querySelector("#hazard");
       var item = { client_id: fields.client_id, kind: "report", url: document.currentScript ? "" : "",
-                   fields: fields, label: "上报：" + (hazard && hazard.selectedOptions[0] ? hazard.selectedOptions[0].text : "")
-                   + " · " + (fields.place || "") };
+                   fields: fields, label: window.cemText("report_label", { what: (hazard && hazard.selectedOptions[0] ? hazard.selectedOptions[0].text : "")
+                   + " · " + (fields.place || "") }) };
       item.url = form.getAttribute("data-api");
       queue(form, item, function (body) {
         location.href = form.getAttribute("data-case-url").replace("__ID__", encodeURIComponent(body.case.id));

@@ -42,7 +42,7 @@ self.addEventListener("fetch", function (event) {
   }).catch(function () {
     return caches.match(url.pathname + url.search).then(function (hit) {
       return hit || caches.match(url.pathname).then(function (page) {
-        return page || new Response("离线：这个页面还没有保存在本机。", { status: 503,
+        return page || new Response("离线：这个页面还没有保存在本机。\nOffline: this page has not been kept on this device yet.", { status: 503,
           headers: { "Content-Type": "text/plain; charset=utf-8" } });
       });
     });
