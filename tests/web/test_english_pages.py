@@ -42,7 +42,7 @@ CONTENT_NOT_MARKED = {
                                        "resident", "grids", "shelters", "supplies", "teams", "risk", "map_page")),
     # the plan, drills, survey and application pages (issue 15) show the plan's text, drills, questions
     # and criteria as they are stored, without marking them
-    *(f"plans.{view}" for view in ("index", "community", "version", "print_version", "edit")),
+    *(f"plans.{view}" for view in ("index", "community", "version", "edit")),
     *(f"drills.{view}" for view in ("index", "community", "show", "review")),
     *(f"survey.{view}" for view in ("index", "community", "show", "poster", "answer")),
     *(f"application.{view}" for view in ("evidence", "review", "application_form", "queue")),
