@@ -71,3 +71,55 @@ def test_pages_fit_the_screen(browser, bundled_app, viewport, lang):
     context.close()
     assert wide == {}
     assert errors == []
+
+
+# --- every page, in English, on a phone -------------------------------------------------------
+from tests.search.fixtures import embedder, vector_cache  # noqa: E402,F401 - the English-page world's model
+from tests.web.test_english_pages import pages, world  # noqa: E402,F401 - every page, records of every kind
+
+#: Who opens a page first: the community's own user sees its forms, a reviewer the review pages.
+FIRST = ["comm-a", "reviewer", "instructor", "trainee", "admin", "anonymous"]
+#: Documents laid out on A4 paper for printing (the plan and the application form): they keep the
+#: paper's width on a phone, as a PDF would.
+PAPER = ("plans.print_version", "application.application_form")
+
+
+def test_every_page_in_english_fits_a_phone(browser, world):  # noqa: F811 - the fixture imported above
+    """Every GET page of the app (the English-page test's list: the bundled content, the sample
+    community's year of records, accounts of every role) at 390 px in English: no sideways
+    scrolling.  English words are longer than Chinese ones; long status names, record ids and
+    tables pushed pages sideways that fit in Chinese."""
+    from tests.browser.conftest import serve
+
+    todo: dict[str, list[str]] = {}
+    for endpoint, url, users in pages(world):
+        if endpoint not in PAPER:
+            todo.setdefault(url, [u for u in FIRST if u in users])
+    server, thread = serve(world["app"])
+    base = f"http://127.0.0.1:{server.server_port}"
+    wide, opened = {}, 0
+    try:
+        for user in FIRST:
+            mine = [url for url, users in todo.items() if users and users[0] == user]
+            if not mine:
+                continue
+            context = browser.new_context(locale="en-US", viewport=PHONE)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            if user != "anonymous":
+                sign_in(page, base, user)
+            for url in mine:
+                response = page.goto(f"{base}{url}{'&' if '?' in url else '?'}lang=en")
+                if response is None or response.status != 200:
+                    todo[url] = todo[url][1:]  # not this user's page after all: the next one tries
+                    continue
+                opened += 1
+                if _overflow(page) > 0:
+                    wide[f"{url} ({user})"] = _overflow(page)
+                    shot(page, f"fit-en-phone-wide-{user}-{url.strip('/').replace('/', '_')[:60]}")
+            context.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert opened >= 100, opened
+    assert wide == {}
