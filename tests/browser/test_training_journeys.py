@@ -50,6 +50,14 @@ def answer(visit, store, *, right: bool) -> tuple[str, str]:
     return question, kind
 
 
+def next_question(page) -> None:
+    """Follow the feedback page's 下一题 link and wait for the question page: looking for the
+    next 提交本题 button before it has loaded finds none (on a busy machine), which ended the
+    loop early."""
+    page.get_by_role("link", name="下一题").click()
+    page.wait_for_url(re.compile(r"/training/attempts/[^/]+$"))
+
+
 def test_every_question_kind_right_and_wrong_on_a_phone(browser, site):
     """Two missed questions of each kind come back in practice; each kind is answered right
     once and wrong once through the page (checkboxes for multiple-select)."""
@@ -133,7 +141,7 @@ def test_a_failed_knowledge_check_is_retaken_and_passed_honestly(browser, site):
             kinds.add(kind)
             first = False
             if page.get_by_role("link", name="下一题").count():
-                page.get_by_role("link", name="下一题").click()
+                next_question(page)
             else:
                 page.get_by_role("button", name="交卷并查看结果").click()
         page.wait_for_url(re.compile(r"/result$"))
@@ -145,7 +153,7 @@ def test_a_failed_knowledge_check_is_retaken_and_passed_honestly(browser, site):
             _q, kind = answer(visit, store, right=True)
             kinds.add(kind)
             if page.get_by_role("link", name="下一题").count():
-                page.get_by_role("link", name="下一题").click()
+                next_question(page)
             else:
                 page.get_by_role("button", name="交卷并查看结果").click()
         page.wait_for_url(re.compile(r"/result$"))
@@ -181,7 +189,7 @@ def test_final_exam_sign_off_from_the_queue_certificate_and_public_check(browser
             _q, kind = answer(trainee, store, right=True)
             kinds.add(kind)
             if page.get_by_role("link", name="下一题").count():
-                page.get_by_role("link", name="下一题").click()
+                next_question(page)
             else:
                 page.get_by_role("button", name="交卷并查看结果").click()
         page.wait_for_url(re.compile(r"/result$"))
