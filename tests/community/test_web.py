@@ -18,10 +18,10 @@ from kg.community import ledger, profile, residents
 from tests.community.fixtures import NOW, cipher, png, seed_community_graph, seed_community_users, viewer
 from tests.web.platform_fixtures import csrf_token, login, make_app
 from tests.web.test_api import REGISTRY, SPEC
+from web.i18n import CJK_RE
 
 CLIENT = "5d0c7e1a-2b3c-4d5e-8f90-a1b2c3d4e5f6"
 SCRIPTS = Path(__file__).resolve().parents[2] / "web" / "static" / "js"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 STRINGS = re.compile(r'<script type="application/json" id="community-strings">(.*?)</script>', re.S)
 
 
@@ -218,7 +218,7 @@ def test_the_community_scripts_speak_the_page_s_language(site):
     used: set[str] = set()
     for name in ("community-offline.js", "community-report.js", "community-map.js"):
         code = re.sub(r"/\*.*?\*/", "", (SCRIPTS / name).read_text(encoding="utf-8"), flags=re.S)
-        assert not CJK.search(code), f"{name} has text of its own: {CJK.search(code)}"
+        assert not CJK_RE.search(code), f"{name} has text of its own: {CJK_RE.search(code)}"
         used |= set(re.findall(r'(?:cemText|\btext|\blabel)\("(\w+)"', code))
     assert {"offline", "sent", "failed", "marker", "shelter"} <= used
     editor = site["as"]("editor-a")
@@ -229,7 +229,7 @@ def test_the_community_scripts_speak_the_page_s_language(site):
             strings = json.loads(STRINGS.search(page).group(1))
             assert used <= set(strings), (url, used - set(strings))
             for key, value in strings.items():
-                assert bool(CJK.search(value)) == (lang == "zh"), (lang, key, value)
+                assert bool(CJK_RE.search(value)) == (lang == "zh"), (lang, key, value)
             assert "{n}" in strings["sent"] and "{error}" in strings["failed"] and "{name}" in strings["shelter"]
     assert strings["failed"] == "Not registered: {error}"
 

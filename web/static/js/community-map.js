@@ -37,7 +37,7 @@
             L.polyline(pts, { className: "map-route", weight: 5 }).bindTooltip(text(f.name)).addTo(map);
           } else {
             dot(pts[0], f.kind === "assembly_point" ? "assembly" : f.kind === "supply_point" ? "supply" : "other",
-                text(f.kind_name + "：" + f.name)).addTo(map);
+                text(label("feature", { kind: f.kind_name, name: f.name }))).addTo(map);
           }
         });
         data.shelters.forEach(function (s) { dot(at(s.x, s.y, h), "shelter", text(label("shelter", { name: s.name }))).addTo(map); });

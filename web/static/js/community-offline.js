@@ -65,7 +65,7 @@
   function changed() {
     return outbox.all().then(function (items) {
       document.querySelectorAll("[data-outbox-count]").forEach(function (el) {
-        el.textContent = items.length ? "（" + items.length + "）" : "";
+        el.textContent = items.length ? text("count", { n: items.length }) : "";
       });
       render(items);
       document.dispatchEvent(new CustomEvent("cem-outbox-changed", { detail: items }));
