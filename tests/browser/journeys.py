@@ -153,6 +153,17 @@ class Visit:
         assert problems == [], problems
 
 
+def follow(page, target) -> None:
+    """Click a link or button that loads another page, and return once that page has loaded.
+
+    A bare ``click()`` returns before the next page is there: ``page.content()``, ``count()``
+    or ``is_visible()`` straight after it read the page being left, or an empty document (CI
+    failed once on exactly that)."""
+    with page.expect_navigation():
+        target.click()
+    page.wait_for_load_state()
+
+
 @contextmanager
 def person(browser, site: Site, username: str | None, *, phone: bool = False, name: str | None = None,
            javascript: bool = True):
@@ -181,4 +192,4 @@ def person(browser, site: Site, username: str | None, *, phone: bool = False, na
         context.close()
 
 
-__all__ = ["DESKTOP", "ISSUER", "PEOPLE", "PHONE", "SHOTS", "SIGNATORY", "Site", "Visit", "bundled_site", "person"]
+__all__ = ["DESKTOP", "ISSUER", "PEOPLE", "PHONE", "SHOTS", "SIGNATORY", "Site", "Visit", "bundled_site", "follow", "person"]

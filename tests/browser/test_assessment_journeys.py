@@ -16,7 +16,7 @@ import pytest
 from assessments import workflow as wf
 from assessments.checklist import load_checklist
 from tests.assessment.test_workflow import full_answers
-from tests.browser.journeys import bundled_site, person
+from tests.browser.journeys import bundled_site, follow, person
 
 BIG = 12 * 1024 * 1024
 CADRE = wf.Actor("user.cadre", frozenset({"community"}), community="community.demo")
@@ -174,7 +174,7 @@ def test_gap_plan_tracked_review_signed_off_and_readiness(browser, site):
         page.get_by_role("button", name="提交自评").click()
         page.wait_for_url(re.compile(r"/result$"))
         cadre.check("result-submitted")
-        page.get_by_role("link", name="差距整改计划").first.click()
+        follow(page, page.get_by_role("link", name="差距整改计划").first)
         assert "县级人民政府" not in page.locator("ol.actions").inner_text()
         assert page.locator("p.owner").count() == page.locator("li.action").count() > 0
         first = page.locator("li.action").first
@@ -200,14 +200,14 @@ def test_gap_plan_tracked_review_signed_off_and_readiness(browser, site):
         page.goto(site.url + "/assessment/")
         page.wait_for_url(site.url + "/assessment/review")
         reviewer.check("review-queue")
-        page.locator("main table").first.get_by_role("link", name="审核", exact=True).click()
+        follow(page, page.locator("main table").first.get_by_role("link", name="审核", exact=True))
         reviewer.check("reviewing")
         page.get_by_role("button", name="签署通过").click()
         page.wait_for_url(re.compile(r"/result$"))
         head = page.locator("main h1 + p").inner_text()
         assert "已审核签署" in head and "未达到申报条件" in head and "审核通过" not in head
         reviewer.check("result-signed-off")
-        page.get_by_role("link", name="差距整改计划").first.click()
+        follow(page, page.get_by_role("link", name="差距整改计划").first)
         assert "预案已修订（2026年版）" in page.content() and page.locator("details.track").count() == 0
         reviewer.done()
     with person(browser, site, "street", phone=True, name="street-phone") as reviewer:

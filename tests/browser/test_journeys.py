@@ -4,6 +4,7 @@ its graph view, a phone-sized screen; sign-in and the node page run on both stor
 from __future__ import annotations
 
 from tests.browser.conftest import shot, sign_in
+from tests.browser.journeys import follow
 
 
 def test_sign_in_with_the_keyboard(live_app, page, store_kind):
@@ -40,14 +41,14 @@ def test_wrong_password_shows_an_error(embedded_live_app, page):
 def test_switch_language(embedded_live_app, page):
     live_app = embedded_live_app
     sign_in(page, live_app, "admin")
-    page.get_by_role("link", name="English").click()
+    follow(page, page.get_by_role("link", name="English"))
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.get_by_role("button", name="Sign out").is_visible()
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Users").click()
+    follow(page, page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Users"))
     assert page.get_by_role("heading", name="Users").is_visible()
     shot(page, "admin-users-en")
-    page.get_by_role("link", name="中文").click()
+    follow(page, page.get_by_role("link", name="中文"))
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.get_by_role("heading", name="用户管理").is_visible()
@@ -56,9 +57,9 @@ def test_switch_language(embedded_live_app, page):
 
 def test_node_page_and_graph_view(live_app, page, store_kind):
     sign_in(page, live_app, "reviewer")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="知识图谱").click()
-    page.get_by_role("link", name="灾害风险").click()
-    page.get_by_role("link", name="暴雨").click()
+    follow(page, page.get_by_role("navigation", name="主导航").get_by_role("link", name="知识图谱"))
+    follow(page, page.get_by_role("link", name="灾害风险"))
+    follow(page, page.get_by_role("link", name="暴雨"))
     assert page.get_by_role("heading", name="灾害风险 暴雨", level=1).is_visible()
     page.wait_for_selector("#graph-view[data-ready='1'] canvas")
     # itself and 6 neighbours (the quiz item that tests this hazard is for instructors only)
@@ -68,7 +69,7 @@ def test_node_page_and_graph_view(live_app, page, store_kind):
     page.wait_for_selector("#graph-view[data-ready='2']")
     assert page.get_by_role("button", name="两跳").get_attribute("aria-pressed") == "true"
     shot(page, f"node-graph-{store_kind}")
-    page.get_by_role("link", name="转发预警信息").click()
+    follow(page, page.get_by_role("link", name="转发预警信息"))
     assert page.get_by_role("heading", name="职责 转发预警信息", level=1).is_visible()
     page.wait_for_selector("#graph-view[data-ready='1'] canvas")
     assert page.problems == [], page.problems  # no script errors, no CSP violations

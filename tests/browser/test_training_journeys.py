@@ -16,7 +16,7 @@ from curricula.attempts import get_attempt
 from curricula.bank import load_course, load_questions
 from curricula.clock import SystemClock
 from curricula.refreshers import after_miss
-from tests.browser.journeys import ISSUER, SIGNATORY, bundled_site, person
+from tests.browser.journeys import ISSUER, SIGNATORY, bundled_site, follow, person
 from tests.training.factory import right_choice, take_quiz, wrong_choice
 
 COURSE = "course.first-responder"
@@ -100,9 +100,8 @@ def test_every_question_kind_right_and_wrong_on_a_phone(browser, site):
                 assert ("回答正确" if right else "回答错误") in other_tab.get_by_role("heading", level=1).inner_text()
                 other_tab.close()
                 resent = True
-            nxt = page.get_by_role("link", name="下一题")
-            if nxt.count():
-                nxt.click()
+            if page.get_by_role("link", name="下一题").count():
+                next_question(page)
             else:
                 page.get_by_role("button", name="交卷并查看结果").click()
                 break
@@ -123,12 +122,11 @@ def test_a_failed_knowledge_check_is_retaken_and_passed_honestly(browser, site):
         page.wait_for_url(site.url + f"/training/courses/{COURSE}")
         assert "结业考试：尚未参加" in page.content() or "完成全部模块后开放" in page.content()
         visit.check("course")
-        page.locator("ol.modules a").first.click()
+        follow(page, page.locator("ol.modules a").first)
         visit.check("module")
-        page.locator("a[href*='/units/']").first.click()
+        follow(page, page.locator("a[href*='/units/']").first)
         while True:  # read every unit of the first module
-            page.get_by_role("button", name=re.compile("读完了，继续|继续")).click()
-            page.wait_for_load_state()
+            follow(page, page.get_by_role("button", name=re.compile("读完了，继续|继续")))
             if "/modules/" in page.url:
                 break
         page.get_by_role("button", name="开始知识检查").click()
@@ -201,13 +199,13 @@ def test_final_exam_sign_off_from_the_queue_certificate_and_public_check(browser
         page = instructor.page
         page.goto(site.url + "/training/staff")
         instructor.check("staff")
-        page.get_by_role("link", name="应急第一响应人", exact=True).click()
+        follow(page, page.get_by_role("link", name="应急第一响应人", exact=True))
         page.get_by_label("姓名或用户名").fill("张强")
-        page.get_by_role("button", name="查找").click()
+        follow(page, page.get_by_role("button", name="查找"))
         assert page.locator("table.queue tbody tr").count() == 1
         instructor.check("queue")
         for _ in course.practical_skills:
-            page.get_by_role("link", name=re.compile("记录考核")).first.click()
+            follow(page, page.get_by_role("link", name=re.compile("记录考核")).first)
             instructor.check("signoff-form")
             page.get_by_label("合格", exact=True).check()
             page.get_by_role("button", name="记录考核结果").click()
@@ -221,7 +219,7 @@ def test_final_exam_sign_off_from_the_queue_certificate_and_public_check(browser
         page = trainee.page
         page.goto(site.url + "/training/")
         assert "已获得证书" in page.content() and "继续学习" not in page.content()
-        page.locator("a[href*='/training/certificates/']").first.click()
+        follow(page, page.locator("a[href*='/training/certificates/']").first)
         body = page.locator("article.certificate").inner_text()
         assert ISSUER in body and SIGNATORY in body and "张强" in body
         code = page.locator(".cert-code").inner_text().strip()
@@ -231,7 +229,7 @@ def test_final_exam_sign_off_from_the_queue_certificate_and_public_check(browser
         page = public.page
         page.goto(site.url + "/training/verify")
         page.get_by_label("证书验证码").fill(code.lower())
-        page.get_by_role("button", name="验证").click()
+        follow(page, page.get_by_role("button", name="验证"))
         shown = page.locator("section.verification").inner_text()
         assert "有效" in shown and ISSUER in shown and SIGNATORY in shown and "张强" in shown
         public.check("verify")
