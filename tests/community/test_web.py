@@ -246,3 +246,28 @@ def test_an_expired_token_says_so_in_a_word_scripts_can_read_in_either_language(
     body = check(post_report(client, csrf_token(client, "/community/community.a/cases/new"), place=""),
                  "/communities/{community}/cases", 400, "post")
     assert "reason" not in body["error"]  # a bad field is not a token problem: the report waits for a fix
+
+
+def test_an_english_page_names_the_hazard_in_english_and_flashes_in_english(site):
+    """A case keeps the Chinese hazard name it was reported with; English pages show the graph's
+    ``name_en`` (case page, ledger, overview, risk page) and the confirmation in English."""
+    from kg.community import registers
+
+    editor = site["as"]("editor-a")
+    token = csrf_token(editor, "/community/community.a/cases/new")
+    registers.save_risk_assessment(site["store"], "community.a", {"assessor": "editor-a"},
+                                   [{"hazard": "hazard.e-bike-fire", "likelihood": 4, "consequence": 4,
+                                     "exposure": "3号楼"}], today=NOW.date())
+    editor.get("/healthz?lang=en")
+    response = editor.post("/community/community.a/cases/new", data={
+        "csrf_token": token, "hazard": "hazard.e-bike-fire", "place": "Stairwell 3", "description": "x",
+        "severity": "general", "client_id": CLIENT})
+    assert response.status_code == 303
+    case_page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>E-bike fire · Stairwell 3</h1>" in case_page and "The hazard has been reported." in case_page
+    for url in ("/community/community.a/cases", "/community/community.a", "/community/community.a/risk",
+                "/community/community.a/cases/new"):
+        page = editor.get(url).get_data(as_text=True)
+        assert "E-bike fire" in page and "电动自行车火灾" not in page, url
+    editor.get("/healthz?lang=zh")
+    assert "<h1>电动自行车火灾 · Stairwell 3</h1>" in editor.get(response.headers["Location"]).get_data(as_text=True)

@@ -732,6 +732,6 @@ def communities():
                 flash(_("已保存社区 %(name)s。", name=c["name"]), "success")
                 return redirect(url_for("assessment.communities"))
         else:
-            flash("；".join("；".join(v) for v in form.errors.values()), "error")
+            flash(_("；").join(_("；").join(v) for v in form.errors.values()), "error")
     return render_template("assessment/communities.html", form=form, communities=wf.list_communities(store)), \
         (400 if request.method == "POST" else 200)

@@ -35,6 +35,8 @@ from web import audit
 from web.community import bp
 from web.community.helpers import actor, cipher, csv_response, data_dir, photo_limit, today, uploaded
 from web.extensions import get_access, get_settings, get_store, now
+from web.graph.names import localize_names
+from web.i18n import _, display_name
 from web.security import login_required, public, require_community, roles_required
 from web.shell import int_arg
 
@@ -48,7 +50,7 @@ class PostForm(FlaskForm):
 def _posted() -> bool:
     form = PostForm()
     if not form.validate_on_submit():
-        flash("表单已过期或缺少安全令牌，请刷新页面后重试。", "error")
+        flash(_("表单已过期或缺少安全令牌，请刷新页面后重试。"), "error")
         return False
     return True
 
@@ -68,8 +70,14 @@ def _manage(community_id: str) -> None:
 
 def _hazards() -> list[dict]:
     nodes = get_store().nodes_by_label("Hazard", limit=5000)
-    return sorted(({"id": n["id"], "name": n["properties"].get("name", n["id"])} for n in nodes
+    return sorted(({"id": n["id"], "name": display_name(n)} for n in nodes
                    if n["properties"].get("level") != "family"), key=lambda h: h["id"])
+
+
+def _hazard_names() -> dict[str, str]:
+    """Hazard id -> its name in the page's language (records keep the Chinese name they were
+    written with; an English page shows the graph's ``name_en`` where there is one)."""
+    return {n["id"]: display_name(n) for n in get_store().nodes_by_label("Hazard", limit=5000)}
 
 
 def _common(community_id: str) -> dict:
@@ -83,7 +91,7 @@ def _common(community_id: str) -> dict:
 def workspace(community_id):
     _community(community_id)
     data = overview(get_store(), get_access(), community_id, now=now(), zone=get_settings().zone)
-    return render_template("community/workspace.html", o=data, **_common(community_id))
+    return render_template("community/workspace.html", o=data, hazard_names=_hazard_names(), **_common(community_id))
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -105,7 +113,7 @@ def cases(community_id):
     filters = _case_filters()
     store = get_store()
     if request.args.get("format") == "csv":
-        rows, _ = ledger.list_cases(store, community_id, limit=100_000, **filters)
+        rows, _count = ledger.list_cases(store, community_id, limit=100_000, **filters)
         audit.record("community.cases.export", community_id, f"{len(rows)} rows")
         return csv_response([list(CASE_COLUMNS)] + [[r.get(c, "") for c in CASE_COLUMNS] for r in rows],
                             f"{community_id}-cases.csv")
@@ -117,6 +125,7 @@ def cases(community_id):
         args["status"] = filters["statuses"][0]
     return render_template("community/cases.html", rows=rows, total=total, page=page,
                            pages=max(1, math.ceil(total / PER_PAGE)), grids=grids, hazards=_hazards(),
+                           hazard_names=_hazard_names(),
                            filters=filters, args=dict(args, community_id=community_id), today=today().isoformat(),
                            **_common(community_id))
 
@@ -143,9 +152,9 @@ def report(community_id):
             else:
                 if created:
                     audit.record("community.case.report", case.id, case.props.get("hazard", ""))
-                    flash("隐患已上报。", "success")
+                    flash(_("隐患已上报。"), "success")
                 else:
-                    flash("这条上报已经收到过，没有重复登记。", "success")
+                    flash(_("这条上报已经收到过，没有重复登记。"), "success")
                 return redirect(url_for("community.case", community_id=community_id, case_id=case.id), 303)
         else:
             status = 400
@@ -173,9 +182,11 @@ def case(community_id, case_id):
     allowed = ledger.allowed_actions(access, found)
     proposal = ledger.assignment_proposal(store, found.props["hazard"]) if "assess" in allowed else []
     context = ledger.hazard_context(store, found.props["hazard"])
+    localize_names(store, context)
     orgs = sorted(({"id": n["id"], "name": n["properties"].get("name", n["id"])}
                    for n in store.nodes_by_label("Organization", limit=5000)), key=lambda o: o["id"])
     return render_template("community/case.html", case=found, allowed=allowed, proposal=proposal, context=context,
+                           hazard_name=_hazard_names().get(found.props["hazard"]) or found.props.get("hazard_name"),
                            organizations=orgs, overdue=found.overdue(today()), severities=SEVERITIES,
                            default_deadlines={s: ledger.default_deadline(s, today()).isoformat() for s in DEADLINE_DAYS},
                            fixer_blocked=(found.status == "remediated" and found.props.get("fixed_by") == access.viewer.id),
@@ -197,7 +208,7 @@ def act(community_id, case_id, action):
             flash(exc.translated(), "error")
             return case(community_id, case_id), exc.status
         audit.record(f"community.case.{action}", found.id, updated.status)
-        flash(f"已{ACTION_NAMES[action]}。", "success")
+        flash(_("已%(action)s。", action=_(ACTION_NAMES[action])), "success")
     return redirect(url_for("community.case", community_id=community_id, case_id=case_id), 303)
 
 
@@ -268,7 +279,7 @@ def resident_new(community_id):
                 status = exc.status
             else:
                 audit.record("community.resident.create", resident_id, "")
-                flash("已登记。", "success")
+                flash(_("已登记。"), "success")
                 return redirect(url_for("community.resident", community_id=community_id, resident_id=resident_id), 303)
         else:
             status = 400
@@ -301,7 +312,7 @@ def resident_delete(community_id, resident_id):
         except DomainError as exc:
             abort(exc.status)
         audit.record("community.resident.delete", resident_id, "")
-        flash("记录已删除（数据已从系统中移除）。", "success")
+        flash(_("记录已删除（数据已从系统中移除）。"), "success")
     return redirect(url_for("community.resident_list", community_id=community_id), 303)
 
 
@@ -317,7 +328,7 @@ def _save(community_id: str, what: str, save, endpoint: str):
             flash(exc.translated(), "error")
         else:
             audit.record(f"community.{what}.save", record_id, "")
-            flash("已保存。", "success")
+            flash(_("已保存。"), "success")
     return redirect(url_for(endpoint, community_id=community_id), 303)
 
 
@@ -438,9 +449,11 @@ def add_team(community_id):
 def risk(community_id):
     _community(community_id)
     store = get_store()
+    coverage = registers.plan_coverage(store, community_id, today())
+    localize_names(store, coverage)
     return render_template("community/risk.html", assessments=registers.risk_assessments(store, community_id),
                            latest=registers.latest_risk_assessment(store, community_id, today()),
-                           coverage=registers.plan_coverage(store, community_id, today()), hazards=_hazards(),
+                           coverage=coverage, hazards=_hazards(), hazard_names=_hazard_names(),
                            can_manage=rules.can_manage(get_access(), community_id), today=today().isoformat(),
                            **_common(community_id))
 
