@@ -107,8 +107,7 @@ def test_sections_save_on_the_way_a_conflict_keeps_what_was_typed_and_uploads_st
             field(other, "n", "1.2").fill("制度已上墙，但缺少会议记录")
             choose(other, "1.5", "met")
             colleague.expect_status(409)
-            other.get_by_role("button", name="保存草稿").click()
-            other.wait_for_load_state()
+            follow(other, other.get_by_role("button", name="保存草稿"))
             alert = other.get_by_role("alert").first.inner_text()
             assert "社区干部甲" in alert and local(saved.modified_at) in alert and "user.cadre" not in alert
             # everything typed is still there, and the latest saved answer is shown beside it
@@ -144,8 +143,7 @@ def test_sections_save_on_the_way_a_conflict_keeps_what_was_typed_and_uploads_st
         page.locator('[id="file-crit.dc2020.1-1"]').set_input_files(
             {"name": "会议纪要扫描.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * BIG})
         nojs.expect_status(413)
-        page.locator('[id="evidence-crit.dc2020.1-1"]').get_by_role("button", name="添加").click()
-        page.wait_for_load_state()
+        follow(page, page.locator('[id="evidence-crit.dc2020.1-1"]').get_by_role("button", name="添加"))
         assert "文件过大，没有上传：上限为 10 MB" in page.locator('[id="evidence-crit.dc2020.1-1"]').inner_text()
         assert page.locator("#answers-form").count() == 1
         assert current(site).evidence == []
@@ -184,8 +182,7 @@ def test_gap_plan_tracked_review_signed_off_and_readiness(browser, site):
         first.get_by_label("完成期限").fill("2026-09-30")
         first.get_by_label("进展").select_option("done")
         cadre.expect_status(400)
-        first.get_by_role("button", name="保存安排").click()
-        page.wait_for_load_state()
+        follow(page, first.get_by_role("button", name="保存安排"))
         assert "完成情况和证据" in page.get_by_role("alert").first.inner_text()  # done needs evidence
         assert page.locator("li.action").first.get_by_label("具体负责人").input_value() == "王主任"
         first = page.locator("li.action").first
