@@ -14,7 +14,12 @@ floor.  Per step: count, errors, p50/p95/p99 (ms); per configuration: journeys a
 second.  Targets: zero errors; p99 < 300 ms per step at 32 users on the embedded store; 4
 workers on Neo4j >= 2x the journeys/s of 1 worker.
 
-    python bench/journeys.py [--users 32] [--seconds 30] [--neo4j bolt://127.0.0.1:7704 --neo4j-password …]
+    python bench/journeys.py [--users 32] [--seconds 30] [--think 0] [--neo4j bolt://127.0.0.1:7704 --neo4j-password …]
+
+``--think 0`` (the default) is a stress test: each user sends its next request the moment the
+last one is answered, so 32 users keep 32 requests in the server at all times.  People read a
+page before they click: ``--think 2`` pauses 1–3 s (uniformly) after every step, as locust's
+``between(1, 3)`` does, which is still far quicker than a person reading a quiz question.
 
 The Neo4j database named is WIPED (use a scratch server).  The search index covers the lessons
 only (embedded with the bundled model; the vectors are cached in --cache, so a second run does not
@@ -141,7 +146,10 @@ class User:
 
 
 class Recorder:
-    def __init__(self):
+    def __init__(self, think: float = 0.0):
+        #: mean seconds a person takes between two steps (reading the page), drawn uniformly from
+        #: 0.5x to 1.5x of it after each step and never counted in the step's time; 0: none
+        self.think = think
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.journeys: dict[str, int] = defaultdict(int)
@@ -163,6 +171,8 @@ class Recorder:
                 self.errors[name] += 1
                 if len(self.samples) < 5:
                     self.samples.append(f"{name}: {status} {body[:200]!r}")
+        if self.think:
+            time.sleep(random.uniform(0.5, 1.5) * self.think)
         return status, body, headers
 
 
@@ -218,9 +228,10 @@ def staff(user: User, rec: Recorder, world: dict) -> None:
 JOURNEYS = {"trainee": trainee, "community": community, "staff": staff}
 
 
-def run_load(port: int, world: dict | None, users: int, seconds: float, warmup: float) -> Recorder:
-    """``users`` threads doing journeys (or GET /bare when ``world`` is None) for ``seconds``."""
-    rec, warm = Recorder(), Recorder()
+def run_load(port: int, world: dict | None, users: int, seconds: float, warmup: float, think: float = 0.0) -> Recorder:
+    """``users`` threads doing journeys (or GET /bare when ``world`` is None) for ``seconds``,
+    each pausing ``think`` seconds on average between two steps."""
+    rec, warm = Recorder(think), Recorder(think)
     people = [User(port, f"u{i:02d}") for i in range(users)]
     if world is not None:
         for person in people:
@@ -370,6 +381,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds each user reads a page before the next step (0: none, every user "
+                             "sends its next request as soon as the last is answered)")
     parser.add_argument("--threads", type=int, default=8, help="server threads per process")
     parser.add_argument("--neo4j", help="bolt:// or neo4j:// URI of a SCRATCH Neo4j (wiped)")
     parser.add_argument("--neo4j-password")
@@ -390,14 +404,15 @@ def main() -> int:
     env = dict(base_env, CEM_DATA_DIR=str(folder / "embedded"))
     proc, port = serve_cem(env, None, args.threads)
     try:
-        print(f"embedded store, waitress: {args.users} users for {args.seconds:.0f} s …", flush=True)
+        print(f"embedded store, waitress: {args.users} users for {args.seconds:.0f} s, {args.think:g} s between steps …",
+              flush=True)
         results["embedded · waitress"] = measured(proc, lambda: run_load(port, world, args.users, args.seconds,
-                                                                         args.warmup))
+                                                                         args.warmup, args.think))
     finally:
         stop_server(proc)
     proc, port = serve_bare(folder, None, args.threads)
     try:
-        results["bare · waitress"] = measured(proc, lambda: run_load(port, None, args.users, args.seconds / 2, 2))
+        results["bare · waitress"] = measured(proc, lambda: run_load(port, None, args.users, args.seconds / 2, 2, args.think))
     finally:
         stop_server(proc)
 
@@ -418,13 +433,13 @@ def main() -> int:
                 print(f"neo4j, gunicorn {workers} worker(s): {args.users} users for {args.seconds:.0f} s …",
                       flush=True)
                 results[f"neo4j · {workers} worker{'s' if workers > 1 else ''}"] = measured(
-                    proc, lambda port=port: run_load(port, world, args.users, args.seconds, args.warmup))
+                    proc, lambda port=port: run_load(port, world, args.users, args.seconds, args.warmup, args.think))
             finally:
                 stop_server(proc)
             proc, port = serve_bare(folder, workers, args.threads)
             try:
                 results[f"bare · gunicorn {workers}w"] = measured(
-                    proc, lambda port=port: run_load(port, None, args.users, args.seconds / 2, 2))
+                    proc, lambda port=port: run_load(port, None, args.users, args.seconds / 2, 2, args.think))
             finally:
                 stop_server(proc)
 
