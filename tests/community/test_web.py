@@ -265,6 +265,8 @@ def test_an_english_page_names_the_hazard_in_english_and_flashes_in_english(site
     assert response.status_code == 303
     case_page = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>E-bike fire · Stairwell 3</h1>" in case_page and "The hazard has been reported." in case_page
+    # the organizations the graph proposes, by their English names (the fixture's are their ids)
+    assert "org.property-company — " in case_page and "物业服务企业" not in case_page
     for url in ("/community/community.a/cases", "/community/community.a", "/community/community.a/risk",
                 "/community/community.a/cases/new"):
         page = editor.get(url).get_data(as_text=True)

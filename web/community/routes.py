@@ -182,12 +182,16 @@ def case(community_id, case_id):
     allowed = ledger.allowed_actions(access, found)
     proposal = ledger.assignment_proposal(store, found.props["hazard"]) if "assess" in allowed else []
     context = ledger.hazard_context(store, found.props["hazard"])
-    localize_names(store, context)
-    orgs = sorted(({"id": n["id"], "name": n["properties"].get("name", n["id"])}
+    orgs = sorted(({"id": n["id"], "name": display_name(n)}
                    for n in store.nodes_by_label("Organization", limit=5000)), key=lambda o: o["id"])
+    org_names = {o["id"]: o["name"] for o in orgs}
+    for entry in proposal:
+        entry["name"] = org_names.get(entry["organization"], entry["name"])
+    localize_names(store, context, proposal)
     return render_template("community/case.html", case=found, allowed=allowed, proposal=proposal, context=context,
                            hazard_name=_hazard_names().get(found.props["hazard"]) or found.props.get("hazard_name"),
-                           organizations=orgs, overdue=found.overdue(today()), severities=SEVERITIES,
+                           organizations=orgs, organization_names=org_names, overdue=found.overdue(today()),
+                           severities=SEVERITIES,
                            default_deadlines={s: ledger.default_deadline(s, today()).isoformat() for s in DEADLINE_DAYS},
                            fixer_blocked=(found.status == "remediated" and found.props.get("fixed_by") == access.viewer.id),
                            **_common(community_id))
