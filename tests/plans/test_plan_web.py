@@ -108,6 +108,10 @@ def test_record_a_drill_and_review_it(world, engine):
     assert dr.get_drill(world.store, drill_id).reviewed
     assert client_for(app, "st").get(f"/drills/{drill_id}").status_code == 200
     assert client_for(app, "os").get(f"/drills/{drill_id}").status_code == 403
+    hazard = world.store.get_node("hazard.rainstorm")["properties"]
+    ed.get("/healthz?lang=en")  # in English the drill's hazard is named in English
+    assert f'>{hazard["name_en"]}</a>' in ed.get(f"/drills/{drill_id}").get_data(as_text=True)
+    ed.get("/healthz?lang=zh")
     # the plan's edit page offers the drill and its corrective action for the revision
     edit = ed.get("/plans/community.a/edit").get_data(as_text=True)
     assert f'value="{drill_id}"' in edit and IMPROVEMENT["action"] in edit

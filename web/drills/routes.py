@@ -15,7 +15,7 @@ from web import audit
 from web.drills import bp
 from web.drills.forms import DrillForm, ReviewForm
 from web.extensions import get_access, get_store, now
-from web.i18n import _
+from web.i18n import _, display_name
 from web.plans.routes import hazard_choices
 from web.security import reachable_community, roles_required
 
@@ -94,7 +94,7 @@ def show(drill_id):
         for f in review["findings"]:
             ids.update(f.get("repeats") or [])
             ids.update(f.get("repeats_drill") or [])
-    names = {i: n["properties"].get("name", i) for i, n in get_store().get_nodes(sorted(i for i in ids if i)).items()}
+    names = {i: display_name(n) for i, n in get_store().get_nodes(sorted(i for i in ids if i)).items()}
     return render_template("drills/drill.html", drill=drill, review=review, names=names,
                            may_edit=ps.may_edit(_viewer(), drill.community), today=now().date(), kinds=dr.KINDS,
                            status_labels=dr.STATUS_LABELS, finding_kinds=dr.FINDING_KINDS,
