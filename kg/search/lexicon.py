@@ -47,11 +47,19 @@ MAX_PHRASE = 5
 SPLIT_NAME = re.compile(r"[（）()、，,；;：:/与和及]+")
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_stemmers = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    """This thread's English stemmer: a Snowball stemmer keeps the word it is working on in the
+    object, so two threads sharing one corrupt each other's words (under load, searches failed
+    with IndexError)."""
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stems(text: str) -> list[str]:
@@ -237,11 +245,16 @@ def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], co
 
 _cache: dict[tuple, Lexicon] = {}
 _cache_lock = threading.Lock()
+#: held while a lexicon is built: the first searches after a start wait for one build, not each its own
+_build_lock = threading.Lock()
+#: store -> how many times its lexicons were invalidated (a build that overlapped one is not kept)
+_generation: dict[int, int] = {}
 
 
 def invalidate(store) -> None:
     """Forget the cached lexicons of ``store`` (its names or indexed text changed)."""
     with _cache_lock:
+        _generation[id(store)] = _generation.get(id(store), 0) + 1
         for old in [k for k in _cache if k[0] == id(store)]:
             del _cache[old]
 
@@ -253,11 +266,18 @@ def store_lexicon(store, *, sources: LexiconSources = LexiconSources()) -> Lexic
         found = _cache.get(key)
     if found is not None:
         return found
-    pairs = [(r["labels"][0] if r["labels"] else "", r["name"], r["name_en"])
-             for r in store.run_read("search_bilingual_names")]
-    names = [r["name"] for r in store.run_read("search_phrase_names")]
-    texts = [r["text"] for r in store.run_read("search_corpus_text")] if sources.cedict else None
-    lexicon = build_lexicon(pairs, names, texts, sources=sources)
-    with _cache_lock:
-        _cache[key] = lexicon
-    return lexicon
+    with _build_lock:
+        with _cache_lock:
+            found = _cache.get(key)
+            generation = _generation.get(id(store), 0)
+        if found is not None:  # built by another request while this one waited
+            return found
+        pairs = [(r["labels"][0] if r["labels"] else "", r["name"], r["name_en"])
+                 for r in store.run_read("search_bilingual_names")]
+        names = [r["name"] for r in store.run_read("search_phrase_names")]
+        texts = [r["text"] for r in store.run_read("search_corpus_text")] if sources.cedict else None
+        lexicon = build_lexicon(pairs, names, texts, sources=sources)
+        with _cache_lock:
+            if _generation.get(id(store), 0) == generation:  # nothing changed while it was built
+                _cache[key] = lexicon
+        return lexicon
