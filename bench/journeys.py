@@ -282,6 +282,7 @@ def measured(proc: subprocess.Popen, load) -> Recorder:
     """Run ``load`` and note the server's CPU time during it (contention-independent cost)."""
     before, wall = cpu_seconds(proc.pid), time.monotonic()
     rec = load()
+    rec.log = proc._log.name  # type: ignore[attr-defined]
     rec.cpu = cpu_seconds(proc.pid) - before  # type: ignore[attr-defined]
     rec.wall = time.monotonic() - wall  # type: ignore[attr-defined]
     return rec
@@ -294,9 +295,9 @@ def free_port() -> int:
 
 
 def start_server(args: list[str], env: dict, port: int) -> subprocess.Popen:
-    log = tempfile.TemporaryFile()  # kept open for the server's life
+    log = tempfile.NamedTemporaryFile(prefix="cem-bench-server-", suffix=".log", delete=False)
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    proc._log = log  # type: ignore[attr-defined]
+    proc._log = log  # type: ignore[attr-defined]  # kept open for the server's life; read for errors
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -448,6 +449,8 @@ def main() -> int:
     for name, r in results.items():
         for sample in r.samples:
             print(f"  {name}: error sample: {sample}")
+        if r.samples:
+            print(f"  {name}: the server's log (tracebacks of 500s): {r.log}")
     embedded = results["embedded · waitress"]
     worst = max((pct(t, 99), s) for s, t in embedded.times.items())
     errors = sum(sum(r.errors.values()) for r in results.values())
