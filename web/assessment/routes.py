@@ -475,11 +475,16 @@ def _plan(view_: wf.AssessmentView):
     return gap_plan(store, view_.result, assessment_id=view_.id, community=community)
 
 
-def _track_form(action, current, owners, formdata=None) -> TrackActionForm:
-    form = TrackActionForm(formdata=formdata)
-    form.owner.choices = [SelectChoice("", _("（未指定）"))] + [
+def _track_choices(owners) -> tuple[list, list]:
+    """The owner and status choices of the tracking forms (the same for every action of a plan)."""
+    owner = [SelectChoice("", _("（未指定）"))] + [
         SelectChoice(i, name + _("（%(text)s）", text=_(LEVEL_LABELS.get(level, level)))) for i, name, level in owners]
-    form.status.choices = [SelectChoice(s, _(label)) for s, label in actions.STATUS_LABELS.items()]
+    return owner, [SelectChoice(s, _(label)) for s, label in actions.STATUS_LABELS.items()]
+
+
+def _track_form(action, current, choices, formdata=None) -> TrackActionForm:
+    form = TrackActionForm(formdata=formdata)
+    form.owner.choices, form.status.choices = choices
     if formdata is None:
         form.key.data = action.key
         form.version.data = str(current.version) if current else "0"
@@ -502,13 +507,13 @@ def _render_gaps(view_: wf.AssessmentView, *, status: int = 200, error: str | No
     store = get_store()
     plan = _plan(view_)
     tracked = actions.tracked(store, view_.record.community)
-    owners = actions.owner_choices(store, view_.community)
+    choices = _track_choices(actions.owner_choices(store, view_.community))
     forms = {}
     for a in plan.actions:
         if failed is not None and failed[0] == a.key:
             forms[a.key] = failed[1]
         else:
-            forms[a.key] = _track_form(a, tracked.get(a.key), owners)
+            forms[a.key] = _track_form(a, tracked.get(a.key), choices)
     earlier = [t for k, t in tracked.items() if k not in plan.by_key]
     planned = [tracked[a.key] for a in plan.actions if a.key in tracked]
     return render_template("assessment/gaps.html", view=view_, plan=plan, status_labels=STATUS_LABELS,
@@ -535,11 +540,11 @@ def track_action(assessment_id):
     key = request.form.get("key", "")
     action = plan.by_key.get(key) or abort(400)
     current = actions.tracked(get_store(), view_.record.community).get(key)
-    owners = actions.owner_choices(get_store(), view_.community)
-    form = _track_form(action, current, owners, formdata=request.form)
+    choices = _track_choices(actions.owner_choices(get_store(), view_.community))
+    form = _track_form(action, current, choices, formdata=request.form)
     if not form.validate_on_submit():
-        errors = "；".join(f"{getattr(form, k).label.text}：{'；'.join(v)}" for k, v in form.errors.items()
-                          if hasattr(getattr(form, k), "label")) or _("表单无效或已过期，请刷新页面后重试。")
+        errors = _("；").join(f"{getattr(form, k).label.text}{_('：')}{_('；').join(v)}" for k, v in form.errors.items()
+                             if hasattr(getattr(form, k), "label")) or _("表单无效或已过期，请刷新页面后重试。")
         return _render_gaps(view_, status=400, error=errors, failed=(key, form))
     try:
         saved = actions.save(get_store(), actor(), view_.record.community, key=key, title=str(action.title),
