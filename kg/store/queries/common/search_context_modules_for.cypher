@@ -1,12 +1,13 @@
 // Training modules that teach any of these nodes (directly or through one of their units), or
-// whose units are illustrated by one of them.
-MATCH (m:Module)
-OPTIONAL MATCH (m)-[:TEACHES]->(a)
-OPTIONAL MATCH (m)-[:HAS_UNIT]->(u:Unit)
-OPTIONAL MATCH (u)-[:TEACHES|ILLUSTRATED_BY]->(b)
-WITH m, collect(DISTINCT a.id) + collect(DISTINCT b.id) AS taught
-WITH m, [x IN taught WHERE x IN $ids] AS hits
-WHERE size(hits) > 0
-RETURN m.id AS id, m.name AS name, size(hits) AS shared
+// whose units are illustrated by one of them; a node counts once for each of the two ways.
+// Starts from the nodes (a lookup by id), not from every module.
+MATCH (x) WHERE x.id IN $ids
+OPTIONAL MATCH (direct:Module)-[:TEACHES]->(x)
+WITH x, collect(DISTINCT direct) AS direct
+OPTIONAL MATCH (through:Module)-[:HAS_UNIT]->(:Unit)-[:TEACHES|ILLUSTRATED_BY]->(x)
+WITH x, direct, collect(DISTINCT through) AS through
+UNWIND direct + through AS m
+WITH m, count(*) AS shared
+RETURN m.id AS id, m.name AS name, shared
 ORDER BY shared DESC, id
 LIMIT $limit
