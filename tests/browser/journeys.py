@@ -159,9 +159,8 @@ def follow(page, target) -> None:
     A bare ``click()`` returns before the next page is there: ``page.content()``, ``count()``
     or ``is_visible()`` straight after it read the page being left, or an empty document (CI
     failed once on exactly that)."""
-    with page.expect_navigation():
+    with page.expect_navigation():  # waits for the new page's load event
         target.click()
-    page.wait_for_load_state()
 
 
 @contextmanager

@@ -68,16 +68,15 @@ def _manage(community_id: str) -> None:
         abort(403)
 
 
-def _hazards() -> list[dict]:
+def _hazards() -> tuple[list[dict], dict[str, str]]:
+    """The hazards a case can be of (no families, by id) and every hazard's name, both in the
+    page's language (records keep the Chinese name they were written with; an English page shows
+    the graph's ``name_en`` where there is one); one read."""
     nodes = get_store().nodes_by_label("Hazard", limit=5000)
-    return sorted(({"id": n["id"], "name": display_name(n)} for n in nodes
-                   if n["properties"].get("level") != "family"), key=lambda h: h["id"])
-
-
-def _hazard_names() -> dict[str, str]:
-    """Hazard id -> its name in the page's language (records keep the Chinese name they were
-    written with; an English page shows the graph's ``name_en`` where there is one)."""
-    return {n["id"]: display_name(n) for n in get_store().nodes_by_label("Hazard", limit=5000)}
+    names = {n["id"]: display_name(n) for n in nodes}
+    choices = sorted(({"id": n["id"], "name": names[n["id"]]} for n in nodes
+                      if n["properties"].get("level") != "family"), key=lambda h: h["id"])
+    return choices, names
 
 
 def _common(community_id: str) -> dict:
@@ -91,7 +90,7 @@ def _common(community_id: str) -> dict:
 def workspace(community_id):
     _community(community_id)
     data = overview(get_store(), get_access(), community_id, now=now(), zone=get_settings().zone)
-    return render_template("community/workspace.html", o=data, hazard_names=_hazard_names(), **_common(community_id))
+    return render_template("community/workspace.html", o=data, hazard_names=_hazards()[1], **_common(community_id))
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -123,9 +122,10 @@ def cases(community_id):
     args = {k: v for k, v in request.args.items(multi=False) if k in ("grid", "hazard", "overdue", "recurrent") and v}
     if filters["statuses"]:
         args["status"] = filters["statuses"][0]
+    hazards, hazard_names = _hazards()
     return render_template("community/cases.html", rows=rows, total=total, page=page,
-                           pages=max(1, math.ceil(total / PER_PAGE)), grids=grids, hazards=_hazards(),
-                           hazard_names=_hazard_names(),
+                           pages=max(1, math.ceil(total / PER_PAGE)), grids=grids, hazards=hazards,
+                           hazard_names=hazard_names,
                            filters=filters, args=dict(args, community_id=community_id), today=today().isoformat(),
                            **_common(community_id))
 
@@ -158,7 +158,7 @@ def report(community_id):
                 return redirect(url_for("community.case", community_id=community_id, case_id=case.id), 303)
         else:
             status = 400
-    return render_template("community/report.html", community=found, values=values, hazards=_hazards(),
+    return render_template("community/report.html", community=found, values=values, hazards=_hazards()[0],
                            grids=profile.grids(store, community_id), severities=SEVERITIES,
                            base=mapdata.base_map(store, community_id), **_common(community_id)), status
 
@@ -182,6 +182,7 @@ def case(community_id, case_id):
     allowed = ledger.allowed_actions(access, found)
     proposal = ledger.assignment_proposal(store, found.props["hazard"]) if "assess" in allowed else []
     context = ledger.hazard_context(store, found.props["hazard"])
+    hazard = store.get_node(found.props["hazard"])
     orgs = sorted(({"id": n["id"], "name": display_name(n)}
                    for n in store.nodes_by_label("Organization", limit=5000)), key=lambda o: o["id"])
     org_names = {o["id"]: o["name"] for o in orgs}
@@ -189,7 +190,7 @@ def case(community_id, case_id):
         entry["name"] = org_names.get(entry["organization"], entry["name"])
     localize_names(store, context, proposal)
     return render_template("community/case.html", case=found, allowed=allowed, proposal=proposal, context=context,
-                           hazard_name=_hazard_names().get(found.props["hazard"]) or found.props.get("hazard_name"),
+                           hazard_name=display_name(hazard) if hazard else found.props.get("hazard_name"),
                            organizations=orgs, organization_names=org_names, overdue=found.overdue(today()),
                            severities=SEVERITIES,
                            default_deadlines={s: ledger.default_deadline(s, today()).isoformat() for s in DEADLINE_DAYS},
@@ -455,9 +456,10 @@ def risk(community_id):
     store = get_store()
     coverage = registers.plan_coverage(store, community_id, today())
     localize_names(store, coverage)
+    hazards, hazard_names = _hazards()
     return render_template("community/risk.html", assessments=registers.risk_assessments(store, community_id),
                            latest=registers.latest_risk_assessment(store, community_id, today()),
-                           coverage=coverage, hazards=_hazards(), hazard_names=_hazard_names(),
+                           coverage=coverage, hazards=hazards, hazard_names=hazard_names,
                            can_manage=rules.can_manage(get_access(), community_id), today=today().isoformat(),
                            **_common(community_id))
 

@@ -15,7 +15,7 @@ from kg import browse
 from web.extensions import get_access
 from web.graph import bp
 from web.graph.names import label_name, property_names, rel_name, value_names
-from web.i18n import CONTENT_LANG, _, content, current_lang, is_chinese
+from web.i18n import CONTENT_LANG, _, content, current_lang, display_name, is_chinese
 from web.security import login_required
 from web.shell import int_arg, link
 
@@ -230,14 +230,8 @@ def neighbourhood(node_id):
     kinds = {label: label_name(label) for label in {n["label"] for n in graph["nodes"]}
              | {c["label"] for c in graph["clusters"]}}
     url = node_url_maker()
-    english = current_lang() == "en"  # once per request: the names below are read for every node and edge
-    rel_names = {t: rel_name(t) for t in {e["type"] for e in graph["edges"]}}
-
-    def name(n: dict) -> str:
-        props = n["properties"]
-        return str((english and props.get("name_en")) or props.get("name") or props.get("name_en") or n["id"])
-
-    nodes = [{"data": {"id": n["id"], "label": n["label"], "name": name(n),
+    rel_names = {t: rel_name(t) for t in {e["type"] for e in graph["edges"]}}  # once per type, not per edge
+    nodes = [{"data": {"id": n["id"], "label": n["label"], "name": display_name(n) or n["id"],
                        "kind": kinds[n["label"]], "url": url(n["id"]), "root": n["id"] == found["id"]}}
              for n in graph["nodes"]]
     edges = [{"data": {"id": f"{e['type']}:{e['start']}->{e['end']}", "source": e["start"], "target": e["end"],
