@@ -115,9 +115,16 @@ def test_gap_page_assigns_actions_and_the_next_assessment_shows_what_was_done(st
     aid = r.headers["Location"].rsplit("/", 1)[-1]
     _, html = page(c, f"/assessment/{aid}/gaps")
     assert "建议负责：" in html and "安排这项行动" in html and "县级人民政府" not in html
-    assert len(set(re.findall(r'id="(owner-\d+)"', html))) == len(re.findall(r'id="owner-\d+"', html))  # unique ids
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert "<select" not in html  # the plan links to one page per action instead of carrying a form for each
     key = "facility:facility.supply-reserve"
+    links = re.findall(r'href="(/assessment/[^"]+/gaps/track\?key=[^"]+)"', html)
+    assert len(links) == html.count('class="action"') > 1
+    link = next(href for href in links if href.endswith("key=facility:facility.supply-reserve"))
+    response, form_page = page(c, link)
+    assert response.status_code == 200 and form_page.count('<select id="owner"') == 1 and 'value="org.community-service-station"' in form_page
+    assert f'href="/assessment/{aid}/gaps#action-' in form_page  # back to the plan, at this action
+    assert c.get(f"/assessment/{aid}/gaps/track?key=no-such-action").status_code == 404
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form_page).group(1)
     base = {"csrf_token": token, "key": key, "version": "0", "owner": "org.community-service-station",
             "assignee": "李站长", "due": "2026-10-01", "status": "done", "evidence": "", "note": ""}
     refused = c.post(f"/assessment/{aid}/gaps/track", data=base)
@@ -127,8 +134,19 @@ def test_gap_page_assigns_actions_and_the_next_assessment_shows_what_was_done(st
     assert saved.status_code == 302 and "#action-" in saved.headers["Location"]
     _, html = page(c, f"/assessment/{aid}/gaps")
     assert "已安排 1 项，已完成 1 项" in html and "储备点设在服务站一楼" in html
+    # a save from a page read before that save is refused, shows the latest and can then be saved
+    stale = c.post(f"/assessment/{aid}/gaps/track", data=dict(base, status="in_progress", assignee="张干事"))
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "你的更改没有保存" in body and "现在的安排：" in body and "李站长" in body
+    assert 'value="张干事"' in body and 'name="version" type="hidden" value="1"' in body
+    again = c.post(f"/assessment/{aid}/gaps/track", data=dict(base, status="in_progress", assignee="张干事", version="1"))
+    assert again.status_code == 302
+    assert actions.tracked(store, "community.a")[key].assignee == "张干事"
+    assert c.post(f"/assessment/{aid}/gaps/track",
+                  data=dict(base, evidence="储备点设在服务站一楼，台账见附件", version="2")).status_code == 302
     # a reviewer sees the tracking but cannot change it
     reviewer = signed_in(app, "rev")
+    assert reviewer.get(link).status_code == 403
     assert reviewer.post(f"/assessment/{aid}/gaps/track",
                          data=dict(base, csrf_token=csrf_token(reviewer, "/account"))).status_code == 403
     # the next self-assessment shows, at criterion 8.1, that the action was done, with its evidence

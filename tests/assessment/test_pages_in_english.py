@@ -44,12 +44,18 @@ def test_gap_plan_form_and_readiness_in_english(store, tmp_path):
     actions.save(store, ALICE, "community.a", key="plan:plan.community-comprehensive", title="编制预案",
                  criteria=["crit.dc2020.3-1"], owner="org.community-committee", status="done", evidence="预案2026版")
     gaps = english(c, f"/assessment/{record.id}/gaps")
-    for phrase in ("Proposed owner: ", "holds the duty: ", "Assign this action", "Responsible body", "Due date",
+    for phrase in ("Proposed owner: ", "holds the duty: ", "Assign this action", "Change the assignment and progress",
                    "What was done and the evidence", "1 assigned, 1 done.", "Requirement: ", "The check looks at: ",
-                   "Write or revise “", " (Community)"):
+                   "Write or revise “"):
         assert phrase in gaps, phrase
-    for chinese in ("建议负责", "安排这项行动", "承担职责", "要做到", "编制或修订", "（社区）</option>"):
+    for chinese in ("建议负责", "安排这项行动", "承担职责", "要做到", "编制或修订", "修改安排与进展"):
         assert chinese not in gaps, chinese
+    track = english(c, f"/assessment/{record.id}/gaps/track?key=plan:plan.community-comprehensive")
+    for phrase in ("Responsible body", "Due date", "Assigned now: ", "Back to the gap plan", "Action 1",
+                   "Write or revise “", " (Community)</option>", "What was done and the evidence"):
+        assert phrase in track, phrase
+    for chinese in ("负责单位", "现在的安排", "返回差距整改计划", "整改行动", "（社区）</option>", "保存安排"):
+        assert chinese not in track, chinese
     form = english(c, f"/assessment/{record.id}?s=3")
     assert "Action: Write or revise “" in form and "Complete" in form and "整改行动" not in form
     wf.submit(store, ALICE, record.id, expected_version=view.record.version)

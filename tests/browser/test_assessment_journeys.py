@@ -176,20 +176,24 @@ def test_gap_plan_tracked_review_signed_off_and_readiness(browser, site):
         assert "县级人民政府" not in page.locator("ol.actions").inner_text()
         assert page.locator("p.owner").count() == page.locator("li.action").count() > 0
         first = page.locator("li.action").first
-        first.locator("details.track summary").click()
-        first.get_by_label("负责单位").select_option(index=1)
-        first.get_by_label("具体负责人").fill("王主任")
-        first.get_by_label("完成期限").fill("2026-09-30")
-        first.get_by_label("进展").select_option("done")
+        title = first.locator("h3").inner_text()
+        follow(page, first.get_by_role("link", name="安排这项行动"))
+        assert page.locator("main h1").inner_text() == title
+        cadre.check("gap-action")
+        page.get_by_label("负责单位").select_option(index=1)
+        page.get_by_label("具体负责人").fill("王主任")
+        page.get_by_label("完成期限").fill("2026-09-30")
+        page.get_by_label("进展").select_option("done")
         cadre.expect_status(400)
-        follow(page, first.get_by_role("button", name="保存安排"))
+        follow(page, page.get_by_role("button", name="保存安排"))
         assert "完成情况和证据" in page.get_by_role("alert").first.inner_text()  # done needs evidence
-        assert page.locator("li.action").first.get_by_label("具体负责人").input_value() == "王主任"
-        first = page.locator("li.action").first
-        first.get_by_label("完成情况和证据").fill("预案已修订（2026年版），存社区档案室")
-        first.get_by_role("button", name="保存安排").click()
+        assert page.get_by_label("具体负责人").input_value() == "王主任"
+        cadre.check("gap-action-refused")
+        page.get_by_label("完成情况和证据").fill("预案已修订（2026年版），存社区档案室")
+        page.get_by_role("button", name="保存安排").click()
         page.wait_for_url(re.compile(r"/gaps#action-1$"))
         assert "已安排 1 项，已完成 1 项" in page.content()
+        assert page.locator("li.action").first.get_by_role("link", name="修改安排与进展").count() == 1
         cadre.check("gaps-tracked")
         cadre.done()
     with person(browser, site, "street") as reviewer:
@@ -205,7 +209,7 @@ def test_gap_plan_tracked_review_signed_off_and_readiness(browser, site):
         assert "已审核签署" in head and "未达到申报条件" in head and "审核通过" not in head
         reviewer.check("result-signed-off")
         follow(page, page.get_by_role("link", name="差距整改计划").first)
-        assert "预案已修订（2026年版）" in page.content() and page.locator("details.track").count() == 0
+        assert "预案已修订（2026年版）" in page.content() and page.locator("p.track").count() == 0
         reviewer.done()
     with person(browser, site, "street", phone=True, name="street-phone") as reviewer:
         page = reviewer.page

@@ -36,7 +36,8 @@ NOT_PAGES = (".json", ".csv", ".md", "/file", ".js", "/<name>", ".svg")
 CONTENT_NOT_MARKED = {
     "training.home", "training.course", "training.module", "training.unit", "training.attempt",
     "training.feedback", "training.result", "training.certificate", "training.staff", "training.staff_analytics",
-    "training.verify_code", "training.signoff_queue", "training.signoff", "assessment.index", "assessment.view", "assessment.gaps", "assessment.report",
+    "training.verify_code", "training.signoff_queue", "training.signoff", "assessment.index", "assessment.view", "assessment.gaps", "assessment.track_page",
+    "assessment.report",
     "assessment.result", "assessment.community", "assessment.communities", "assessment.readiness_view",
     *(f"community.{view}" for view in ("workspace", "cases", "report", "case", "resident_list", "resident_new",
                                        "resident", "grids", "shelters", "supplies", "teams", "risk", "map_page")),
@@ -147,6 +148,7 @@ def world(tmp_path_factory, embedder, vector_cache):  # noqa: F811 - fixtures im
     app = make_app(store, graph_cache_seconds=0, self_registration=True)
     ids.update(_community_records(store, app))
     ids.update(_plan_records(store, embedder, vector_cache))
+    ids["action"] = _first_gap_action(store, ids["assessment_current"])
     app.extensions["cem_search"] = SearchEngine(store, embedder)
     clients = {}
     for username in [*USERS, "anonymous"]:
@@ -157,6 +159,14 @@ def world(tmp_path_factory, embedder, vector_cache):  # noqa: F811 - fixtures im
         clients[username] = client
     yield {"store": store, "app": app, "ids": ids, "clients": clients, "content": _content_strings(store)}
     store.close()
+
+
+def _first_gap_action(store, assessment_id: str) -> str:
+    """The key of the first action of an assessment's gap plan (comm-a's community's)."""
+    from assessments.gap_plan import gap_plan
+
+    view = wf.get_assessment(store, wf.Actor.of(accounts.get_user(store, "comm-a")), assessment_id)
+    return gap_plan(store, view.result, assessment_id=view.id, community=dict(view.community)).actions[0].key
 
 
 def _community_records(store, app) -> dict[str, str]:
@@ -265,6 +275,7 @@ def _arguments(store, ids) -> dict[str, list[dict]]:
         "assessment.community": [{"community_id": "community.a"}],
         **{f"assessment.{view}": [{"assessment_id": ids["assessment"]}]
            for view in ("view", "gaps", "report", "result")},
+        "assessment.track_page": [{"assessment_id": ids["assessment_current"], "key": ids["action"]}],
         "lessons.lesson": [{"lesson_id": ids["lesson"]}],
         # search answers: hits with their graph context (lessons, duties, other nodes), a situation
         "search.index": [{}, {"q": "暴雨 地下车库 转移"}, {"q": "gas leak evacuation", "method": "keyword"},

@@ -500,29 +500,21 @@ def _track_form(action, current, choices, formdata=None) -> TrackActionForm:
 LEVEL_LABELS = {"community": N_("社区"), "grid": N_("网格"), "town": N_("街道/乡镇")}
 
 
-def _render_gaps(view_: wf.AssessmentView, *, status: int = 200, error: str | None = None, failed=None):
-    """The gap plan with each action's tracking (``failed``: (key, form) of a refused save)."""
+def _render_gaps(view_: wf.AssessmentView):
+    """The gap plan with each action's tracking (each action is assigned on a page of its own,
+    so the plan carries no forms: 42 forms with every owner were 70 % of its time)."""
     from flask import current_app
 
     store = get_store()
     plan = _plan(view_)
     tracked = actions.tracked(store, view_.record.community)
-    choices = _track_choices(actions.owner_choices(store, view_.community))
-    forms = {}
-    for a in plan.actions:
-        if failed is not None and failed[0] == a.key:
-            forms[a.key] = failed[1]
-        else:
-            forms[a.key] = _track_form(a, tracked.get(a.key), choices)
     earlier = [t for k, t in tracked.items() if k not in plan.by_key]
     planned = [tracked[a.key] for a in plan.actions if a.key in tracked]
     return render_template("assessment/gaps.html", view=view_, plan=plan, status_labels=STATUS_LABELS,
-                           has_graph="graph.node" in current_app.view_functions, tracked=tracked, forms=forms,
+                           has_graph="graph.node" in current_app.view_functions, tracked=tracked,
                            earlier=earlier, planned=planned, can_track=actor().member_of(view_.record.community),
-                           titles=actions.titles(store, earlier),
-                           action_status=actions.STATUS_LABELS, error=error, today=date.today(),
-                           failed_key=failed[0] if failed is not None else None,
-                           names=wf.user_names(store, [t.updated_by for t in tracked.values()])), status
+                           titles=actions.titles(store, earlier), action_status=actions.STATUS_LABELS,
+                           today=date.today())
 
 
 @bp.get("/assessment/<assessment_id>/gaps")
@@ -531,33 +523,61 @@ def gaps(assessment_id):
     return _render_gaps(_load(assessment_id))
 
 
+def _tracked_action(assessment_id: str, key: str):
+    """(view, plan, action, its current tracking) for a member of the assessment's community."""
+    view_ = _load(assessment_id)
+    if not actor().member_of(view_.record.community):
+        abort(403)
+    plan = _plan(view_)
+    action = plan.by_key.get(key)
+    if action is None:
+        abort(404)
+    return view_, plan, action, actions.tracked(get_store(), view_.record.community).get(key)
+
+
+def _render_track(view_, plan, action, current, form, *, status: int = 200, error: str | None = None):
+    """The page that assigns one action of the gap plan: what it is, what is recorded, the form."""
+    return render_template("assessment/gap_track.html", view=view_, action=action, t=current, form=form,
+                           number=plan.actions.index(action) + 1, action_status=actions.STATUS_LABELS,
+                           today=date.today(), error=error), status
+
+
+@bp.get("/assessment/<assessment_id>/gaps/track")
+@roles_required("community")
+def track_page(assessment_id):
+    view_, plan, action, current = _tracked_action(assessment_id, request.args.get("key", ""))
+    choices = _track_choices(actions.owner_choices(get_store(), view_.community))
+    return _render_track(view_, plan, action, current, _track_form(action, current, choices))
+
+
 @bp.post("/assessment/<assessment_id>/gaps/track")
 @roles_required("community")
 def track_action(assessment_id):
     """Assign an action of the gap plan: owner, person, due date, status, evidence when done."""
-    view_ = _load(assessment_id)
-    plan = _plan(view_)
     key = request.form.get("key", "")
-    action = plan.by_key.get(key) or abort(400)
-    current = actions.tracked(get_store(), view_.record.community).get(key)
+    if not key:
+        abort(400)
+    view_, plan, action, current = _tracked_action(assessment_id, key)
     choices = _track_choices(actions.owner_choices(get_store(), view_.community))
     form = _track_form(action, current, choices, formdata=request.form)
     if not form.validate_on_submit():
         errors = _("；").join(f"{getattr(form, k).label.text}{_('：')}{_('；').join(v)}" for k, v in form.errors.items()
                              if hasattr(getattr(form, k), "label")) or _("表单无效或已过期，请刷新页面后重试。")
-        return _render_gaps(view_, status=400, error=errors, failed=(key, form))
+        return _render_track(view_, plan, action, current, form, status=400, error=errors)
     try:
         saved = actions.save(get_store(), actor(), view_.record.community, key=key, title=str(action.title),
                              criteria=action.gaps, owner=form.owner.data or "", assignee=form.assignee.data or "",
                              due=form.due.data or "", status=form.status.data, evidence=form.evidence.data or "",
                              note=form.note.data or "", assessment=view_.id, expected_version=form.version.data)
-    except VersionConflict as exc:
-        return _render_gaps(view_, status=409, failed=(key, form),
-                            error=_(exc.message_id, who=exc.by or _("其他用户"),
-                                    when=localtime(exc.at) if exc.at else "—"))
+    except VersionConflict as exc:  # show the latest above what was typed; saving again overwrites it
+        current = actions.tracked(get_store(), view_.record.community).get(key)
+        form.version.data = str(current.version) if current else "0"
+        return _render_track(view_, plan, action, current, form, status=409,
+                             error=_(exc.message_id, who=exc.by or _("其他用户"),
+                                     when=localtime(exc.at) if exc.at else "—"))
     except AssessmentError as exc:
         exc = _fail(exc)
-        return _render_gaps(view_, status=exc.status_code, error=exc.translated(), failed=(key, form))
+        return _render_track(view_, plan, action, current, form, status=exc.status_code, error=exc.translated())
     audit.record("assessment.action", saved.id, f"{key} status={saved.status} owner={saved.owner} due={saved.due}")
     flash(_("已保存整改行动：%(title)s（%(status)s）。", title=assessment_text(action.title),
             status=_(saved.status_label)), "success")
