@@ -475,16 +475,11 @@ def _plan(view_: wf.AssessmentView):
     return gap_plan(store, view_.result, assessment_id=view_.id, community=community)
 
 
-def _track_choices(owners) -> tuple[list, list]:
-    """The owner and status choices of the tracking forms (the same for every action of a plan)."""
-    owner = [SelectChoice("", _("（未指定）"))] + [
-        SelectChoice(i, name + _("（%(text)s）", text=_(LEVEL_LABELS.get(level, level)))) for i, name, level in owners]
-    return owner, [SelectChoice(s, _(label)) for s, label in actions.STATUS_LABELS.items()]
-
-
-def _track_form(action, current, choices, formdata=None) -> TrackActionForm:
+def _track_form(action, current, owners, formdata=None) -> TrackActionForm:
     form = TrackActionForm(formdata=formdata)
-    form.owner.choices, form.status.choices = choices
+    form.owner.choices = [SelectChoice("", _("（未指定）"))] + [
+        SelectChoice(i, name + _("（%(text)s）", text=_(LEVEL_LABELS.get(level, level)))) for i, name, level in owners]
+    form.status.choices = [SelectChoice(s, _(label)) for s, label in actions.STATUS_LABELS.items()]
     if formdata is None:
         form.key.data = action.key
         form.version.data = str(current.version) if current else "0"
@@ -546,8 +541,8 @@ def _render_track(view_, plan, action, current, form, *, status: int = 200, erro
 @roles_required("community")
 def track_page(assessment_id):
     view_, plan, action, current = _tracked_action(assessment_id, request.args.get("key", ""))
-    choices = _track_choices(actions.owner_choices(get_store(), view_.community))
-    return _render_track(view_, plan, action, current, _track_form(action, current, choices))
+    owners = actions.owner_choices(get_store(), view_.community)
+    return _render_track(view_, plan, action, current, _track_form(action, current, owners))
 
 
 @bp.post("/assessment/<assessment_id>/gaps/track")
@@ -558,8 +553,8 @@ def track_action(assessment_id):
     if not key:
         abort(400)
     view_, plan, action, current = _tracked_action(assessment_id, key)
-    choices = _track_choices(actions.owner_choices(get_store(), view_.community))
-    form = _track_form(action, current, choices, formdata=request.form)
+    owners = actions.owner_choices(get_store(), view_.community)
+    form = _track_form(action, current, owners, formdata=request.form)
     if not form.validate_on_submit():
         errors = _("；").join(f"{getattr(form, k).label.text}{_('：')}{_('；').join(v)}" for k, v in form.errors.items()
                              if hasattr(getattr(form, k), "label")) or _("表单无效或已过期，请刷新页面后重试。")
