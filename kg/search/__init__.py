@@ -2,6 +2,7 @@
 
 * ``text``      — searchable labels and text (the schema's ``text`` lists), keyword schemes, hashes
 * ``lexicon``   — domain phrases and English -> Chinese translation (graph names, glossary, CC-CEDICT)
+* ``pinyin``    — pinyin typed for a word (``xhs`` -> 消火栓), from the indexed text's words
 * ``embedder``  — the model, run inside sentence-transformers (worker processes), vector cache
 * ``index``     — ``build_index`` (keyword terms, then vectors) and ``index_nodes`` (given ids)
 * ``job``       — ``start_index_job``: a background build with progress

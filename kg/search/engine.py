@@ -47,6 +47,9 @@ class SearchSettings:
     translate_dense: bool = True
     #: translations per English span in that rendering
     rendering_per_span: int = 1
+    #: read pinyin tokens (``ddc``, ``kongtiao``) as the text's Chinese words, for keywords and
+    #: (the query rewritten with the likeliest word) for the embedding
+    expand_pinyin: bool = True
     lexicon: LexiconSources = field(default_factory=LexiconSources)
 
 
@@ -226,16 +229,22 @@ class SearchEngine:
     def keyword_terms(self, query: str) -> str:
         """The keyword terms a query sends (scheme, domain phrases, English expansion)."""
         settings = self.settings
-        needs_lexicon = settings.keyword_scheme.phrases or (settings.expand_english and EN_RE.search(normalise(query)))
+        needs_lexicon = settings.keyword_scheme.phrases or (
+            (settings.expand_english or settings.expand_pinyin) and EN_RE.search(normalise(query)))
         return query_terms(query, scheme=settings.keyword_scheme, lexicon=self.lexicon if needs_lexicon else None,
-                           expand_english=settings.expand_english)
+                           expand_english=settings.expand_english, expand_pinyin=settings.expand_pinyin)
 
     def _dense_texts(self, query: str) -> list[str]:
         texts = [query]
-        if self.settings.translate_dense and EN_RE.search(normalise(query)):
-            rendering = self.lexicon.pseudo_query(query_text(query), self.settings.rendering_per_span)
-            if rendering and rendering != query:
-                texts.append(rendering)
+        if EN_RE.search(normalise(query)):
+            if self.settings.expand_pinyin:
+                rewritten = self.lexicon.pinyin.rewrite(query)
+                if rewritten:
+                    texts.append(rewritten)
+            if self.settings.translate_dense:
+                rendering = self.lexicon.pseudo_query(query_text(query), self.settings.rendering_per_span)
+                if rendering and rendering != query:
+                    texts.append(rendering)
         return texts
 
     def rank(self, query: str, method: str, *, labels: list[str], ids: set[str] | None,

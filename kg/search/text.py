@@ -165,16 +165,20 @@ MAX_QUERY_TERMS = 400
 
 
 def query_terms(query: str, *, scheme: KeywordScheme = KeywordScheme(), lexicon=None,
-                expand_english: bool = False) -> str:
+                expand_english: bool = False, expand_pinyin: bool = False) -> str:
     """A query's keyword terms: its words' terms (question words removed), with the scheme's
-    domain phrases and, with ``expand_english``, the Chinese translations of its English words."""
+    domain phrases; with ``expand_english``, the Chinese translations of its English words; with
+    ``expand_pinyin``, the Chinese words its pinyin tokens may stand for (``ddc`` -> 电动车)."""
     text = query_text(query)
     terms = tokens(text)
     if lexicon is not None:
         if scheme.phrases:
             terms += lexicon.phrase_terms(text)
-        if expand_english and EN_RE.search(text):
-            for chinese in lexicon.expansion(text):
+        if EN_RE.search(text):
+            chinese_terms = lexicon.expansion(text) if expand_english else []
+            if expand_pinyin:
+                chinese_terms += lexicon.pinyin.words(text)
+            for chinese in chinese_terms:
                 terms += tokens(chinese)
                 if scheme.phrases:
                     terms += lexicon.phrase_terms(chinese)
