@@ -24,6 +24,7 @@ from kg.search.embedder import Embedder, EmbedderError, EmbedderLoading, embedde
 from kg.search.fusion import Candidates, load_default, uses_graph
 from kg.search.index import KEYWORD_SCHEME
 from kg.search.lexicon import LexiconSources, store_lexicon
+from kg.search.pinyin import PER_KEY
 from kg.search.text import EN_RE, KeywordScheme, language, normalise, query_terms, query_text, searchable_labels
 from kg.store.base import GraphStore, StoreError
 
@@ -110,6 +111,8 @@ class SearchResult:
     #: the method asked for ran as keyword search (vectors not ready, or the model unavailable)
     degraded: bool = False
     notice: str | None = None
+    #: pinyin tokens of the query -> the Chinese words they were read as (``xhs`` -> [消火栓])
+    pinyin: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         out = {"query": self.query, "method": self.method, "language": self.language,
@@ -118,6 +121,8 @@ class SearchResult:
                "hits": [h.as_dict() for h in self.hits]}
         if self.notice:
             out["notice"] = self.notice
+        if self.pinyin:
+            out["pinyin"] = self.pinyin
         return out
 
 
@@ -344,7 +349,13 @@ class SearchEngine:
                 hit.context = graph_context(self.store, hit.id, hit.label)
         model_id = self._embedder.model_id if self._embedder is not None and ran != "keyword" else None
         return SearchResult(query, ran, lang, filters, hits, model_id, (time.perf_counter() - started) * 1000,
-                            degraded=ran != method, notice=notice)
+                            degraded=ran != method, notice=notice, pinyin=self.pinyin_readings(query))
+
+    def pinyin_readings(self, query: str) -> dict[str, list[str]]:
+        """The query's pinyin tokens and the words search read them as (shown to the user)."""
+        if not self.settings.expand_pinyin or not EN_RE.search(normalise(query)):
+            return {}
+        return {token: words[:PER_KEY] for token, words in self.lexicon.pinyin.readings(query)}
 
     def ranked_ids(self, query: str, method: str, *, k: int = 10, filters: Filters | None = None) -> list[str]:
         return [h.id for h in self.search(query, method=method, k=k, filters=filters).hits]

@@ -111,6 +111,9 @@ def test_search_answers_match_the_openapi_file(signed_in):
     assert {h["context"]["kind"] for h in found["hits"]} >= {"lesson", "duty", "neighbours"}
     bare = check(client.get("/api/v1/search?q=rainstorm warning&limit=3&context=0&method=keyword"), "/search", 200)
     assert bare["method"] == "keyword" and all("context" not in h for h in bare["hits"])
+    read = check(client.get("/api/v1/search?q=xhs 没水&limit=3&method=keyword"), "/search", 200)
+    assert read["pinyin"] == {"xhs": ["消火栓"]}
+    assert "pinyin" not in found  # only where a token was read as pinyin
     check(client.get("/api/v1/search?q=暴雨&limit=0"), "/search", 400)
     check(client.application.test_client().get("/api/v1/search?q=暴雨"), "/search", 401)
     answer = check(client.get("/api/v1/search/situation", query_string={"q": "夜里小区地下车库开始进水",
@@ -144,3 +147,14 @@ def test_search_straight_after_set_up_answers_on_keywords_and_shows_progress(ind
     body = client.get("/api/v1/search?q=暴雨+地下车库").get_json()
     assert body["degraded"] is False and body["method"] == "hybrid"
     assert "<progress" not in client.get("/search?q=暴雨").get_data(as_text=True)
+
+
+def test_the_page_says_how_it_read_pinyin(signed_in):
+    """A worker types xhs for 消火栓: the page says what it searched for, in either language."""
+    client = signed_in("trainee")
+    html = client.get("/search?q=xhs 没水&method=keyword").get_data(as_text=True)
+    assert re.search(r'class="hint pinyin-readings">拼音按这些词检索：<code>xhs</code> → <span lang="zh-CN">消火栓</span>', html)
+    assert "消火栓" in re.findall(r'class="hit-link" href="/node/[^"]+"[^>]*>([^<]+)<', html)[0] + html.split('class="snippet">')[1][:300]
+    english = client.get("/search?q=xhs 没水&method=keyword&lang=en").get_data(as_text=True)
+    assert "Pinyin searched as these words: <code>xhs</code>" in english
+    assert "pinyin-readings" not in client.get("/search?q=暴雨 转移").get_data(as_text=True)
