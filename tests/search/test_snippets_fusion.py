@@ -4,7 +4,7 @@ import numpy as np
 
 from kg.schema import load_schema
 from kg.search.fusion import RRF, Candidates, GraphBoost, LinearFusion, ScoreFusion, features, from_dict, to_dict
-from kg.search.lexicon import build_lexicon, stems
+from kg.search.lexicon import LexiconSources, build_lexicon, stems
 from kg.search.snippets import plain_text, snippet
 from kg.search.text import KeywordScheme, keyword_terms, query_terms
 
@@ -43,6 +43,15 @@ def test_english_words_are_translated_through_the_graph_and_the_glossary():
     terms = query_terms("gas leak in the stairwell", lexicon=lexicon, expand_english=True).split()
     assert {"gas", "leak", "燃气", "泄漏"} <= set(terms)
     assert "燃气" not in query_terms("gas leak in the stairwell", lexicon=lexicon).split()
+
+
+def test_aligned_translations_are_words_not_bigrams_cut_across_two():
+    pairs = [("Hazard", "电动自行车火灾", "Electric bicycle fire"), ("Hazard", "电动自行车充电", "Electric bicycle charging"),
+             ("Facility", "电动自行车充电桩", "Electric bicycle charging pile"), ("Hazard", "居民住宅火灾", "Residential fire")]
+    words_only = build_lexicon(pairs, [], sources=LexiconSources(cedict=False, pinyin=False))
+    assert {t.english: t.chinese for t in words_only.translate("bicycle charging")} == {"bicycl": ["电动"], "charg": ["充电"]}
+    every_bigram = build_lexicon(pairs, [], sources=LexiconSources(cedict=False, pinyin=False, aligned_words=False))
+    assert "动自" in every_bigram.translate("bicycle")[0].chinese  # what the filter keeps out
 
 
 def test_keyword_schemes_weight_names_and_add_phrases():
