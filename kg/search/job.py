@@ -101,7 +101,7 @@ def run_index_job(job: IndexJob, store, *, embedder=None, cache=None) -> IndexJo
                              progress=job._progress)
         from kg.search.lexicon import store_lexicon
 
-        store_lexicon(store)  # the English dictionary, built now rather than on the first English query
+        store_lexicon(store).pinyin  # noqa: B018 - the English and pinyin dictionaries, built now rather than on the first query that needs them
         job._set(state="ready", finished_at=time.time(), summary=report.summary(), done=job.total)
         logger.info("search index: %s", report.summary())
     except Exception as exc:  # noqa: BLE001 - reported on the page and in the log; search stays keyword-only

@@ -90,9 +90,25 @@ class Lexicon:
     phrases: frozenset[str] = frozenset()
     #: stem tuple -> [(chinese, source)], best first
     english: dict[tuple[str, ...], list[tuple[str, str]]] = field(default_factory=dict)
-    #: pinyin (initials or full) typed for the text's Chinese words
-    pinyin: PinyinIndex = field(default_factory=PinyinIndex)
+    #: pinyin (initials or full) typed for the text's Chinese words: built on first use from
+    #: ``pinyin_inputs`` (texts, phrases, name pairs), so queries without Latin letters and
+    #: rebuilds after a write do not pay for it
+    pinyin_index: PinyinIndex | None = None
+    pinyin_inputs: tuple[list[str], frozenset[str], list[tuple[str, str, str]]] | None = None
     _phrase_re: re.Pattern | None = None
+    _pinyin_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def pinyin(self) -> PinyinIndex:
+        if self.pinyin_index is None:
+            with self._pinyin_lock:
+                if self.pinyin_index is None:
+                    if self.pinyin_inputs is None:
+                        self.pinyin_index = PinyinIndex()
+                    else:
+                        texts, phrases, pairs = self.pinyin_inputs
+                        self.pinyin_index = build_pinyin_index(texts, phrases, english_words(pairs), cedict_words())
+        return self.pinyin_index
 
     # --- Chinese domain phrases -----------------------------------------------------
     def phrase_terms(self, text: str) -> list[str]:
@@ -255,8 +271,9 @@ def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], co
             for en in ens:
                 add(tuple(stems(en)), zhs, "glossary")
     if sources.aligned:
-        known = cedict_words() | phrases if sources.aligned_words else None
-        for word, chinese in align_words([(en, zh) for _, zh, en in pairs]).items():
+        aligned = align_words([(en, zh) for _, zh, en in pairs])
+        known = cedict_words() | phrases if sources.aligned_words and aligned else None
+        for word, chinese in aligned.items():
             add((word,), [zh for zh in chinese if known is None or zh in known], "aligned")
     if sources.cedict and corpus_texts:
         counts: Counter = Counter()
@@ -264,10 +281,8 @@ def build_lexicon(pairs: list[tuple[str, str, str]], phrase_names: list[str], co
             counts.update(_bigrams(text))
         for key, words in cedict_entries(counts).items():
             add(key, words[:3], "cedict")
-    pinyin = PinyinIndex()
-    if sources.pinyin and corpus_texts:
-        pinyin = build_pinyin_index(corpus_texts, phrases, english_words(pairs), cedict_words())
-    return Lexicon(frozenset(phrases), english, pinyin)
+    inputs = (list(corpus_texts), frozenset(phrases), list(pairs)) if sources.pinyin and corpus_texts else None
+    return Lexicon(frozenset(phrases), english, pinyin_inputs=inputs)
 
 
 def english_words(pairs: list[tuple[str, str, str]]) -> set[str]:

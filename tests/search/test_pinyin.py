@@ -49,7 +49,9 @@ def test_a_query_s_pinyin_is_read_only_where_it_is_not_english():
 
 def test_keyword_terms_carry_the_words_pinyin_stands_for():
     lexicon = build_lexicon([], ["燃气报警器"], TEXTS)
-    lexicon = replace(lexicon, pinyin=build_pinyin_index(TEXTS, vocabulary=VOCABULARY))
+    assert lexicon.pinyin_index is None  # built on first use, not with the lexicon
+    assert lexicon.pinyin.keys["rqbjq"] == ["燃气报警器"] and lexicon.pinyin is lexicon.pinyin_index
+    lexicon = replace(lexicon, pinyin_index=build_pinyin_index(TEXTS, vocabulary=VOCABULARY))
     terms = query_terms("rqbjq老乱响", lexicon=lexicon, expand_pinyin=True).split()
     assert {"燃气", "报警", "警器"} <= set(terms)
     assert "燃气" not in query_terms("rqbjq老乱响", lexicon=lexicon).split()
