@@ -3,6 +3,7 @@ tests: only loopback addresses, bounded waits, every process stopped by the test
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -128,6 +129,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _body(response) -> str:
+    """A response's body as far as it came: a server killed while sending it has still answered
+    with its status line and headers (a 302 after a write is the write acknowledged)."""
+    try:
+        return response.read().decode("utf-8", "replace")
+    except http.client.IncompleteRead as exc:
+        return exc.partial.decode("utf-8", "replace")
+
+
 class Browser:
     """A person's browser against a real server: cookies, forms with their CSRF token; redirects
     are not followed (the status says what happened)."""
@@ -161,9 +171,9 @@ class Browser:
         req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(req, timeout=timeout) as response:
-                return response.status, response.read().decode("utf-8", "replace"), response.headers
+                return response.status, _body(response), response.headers
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace"), exc.headers
+            return exc.code, _body(exc), exc.headers
 
     def get(self, path: str, **kw) -> tuple[int, str, Any]:
         return self.request("GET", path, **kw)
