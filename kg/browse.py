@@ -141,7 +141,7 @@ def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | N
         second: dict[str, dict] = {}
         second_edges: dict[str, list[dict]] = defaultdict(list)
         seen_ok: dict[str, bool] = {}
-        for link in access.store.links_of(first, root):
+        for link in access.store.edges_of(first, root):
             other = link["node"]
             ok = seen_ok.get(other["id"])
             if ok is None:

@@ -433,6 +433,31 @@ class GraphStore(ABC):
                                               timeout=timeout))
         return out
 
+    def edges_of(self, ids: Iterable[str], root: str, timeout: float | None = None) -> list[dict]:
+        """``links_of`` without the relationships' properties, for views that draw type and ends
+        only: ``{"type", "start", "end", "via", "node"}``, one ``node`` dict per other node
+        (shared by its edges), leaving out those that end at ``root``."""
+        ids = list(dict.fromkeys(ids))
+        out: list[dict] = []
+        nodes: dict[str, dict] = {}
+        first_label: dict[tuple, str | None] = {}
+        for start in range(0, len(ids), self.batch_size):
+            rows = self._read(query_text(self.backend, "view_edges_of"),
+                              {"ids": ids[start:start + self.batch_size], "root": root}, timeout=timeout)
+            for row in rows:
+                node = nodes.get(row["id"])
+                if node is None:
+                    key = tuple(row["labels"])
+                    label = first_label.get(key, "")
+                    if label == "":
+                        labels = self._labels(row["labels"])
+                        label = first_label[key] = labels[0] if labels else None
+                    node = nodes[row["id"]] = {"id": row["id"], "label": label, "properties": {
+                        k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}}
+                out.append({"type": row["type"], "start": row["start"], "end": row["end"], "via": row["via"],
+                            "node": node})
+        return out
+
     # --- search support (used by kg.search; each backend implements these) ----------------
     # A searchable node carries `search_text` (its text, per the schema's `text` lists),
     # `search_hash` (hash of that text and the model id) and `search_model`, plus a vector

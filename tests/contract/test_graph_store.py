@@ -114,6 +114,24 @@ def test_links_give_each_relationship_and_the_other_node_in_brief(store):
     assert store.links("nothing.here") == [] and store.links_of([], root="x") == []
 
 
+def test_edges_of_are_the_second_hop_without_relationship_properties(store):
+    seed(store)
+    store.upsert_relationships([{"type": "ADDRESSES", "start": "duty.d", "end": "hazard.h3", "properties": {"source": "src.b"}}])
+    ids = ["hazard.h2", "duty.d"]
+    edges = store.edges_of(ids, root="hazard.h1")
+
+    def brief(r):
+        return (r["type"], r["start"], r["end"], r["via"], r["node"]["id"], r["node"]["label"],
+                tuple(sorted(r["node"]["properties"].items())))
+
+    assert sorted(map(brief, edges)) == sorted(map(brief, store.links_of(ids, root="hazard.h1")))
+    assert all(set(r) == {"type", "start", "end", "via", "node"} for r in edges)
+    assert all(r["node"]["id"] != "hazard.h1" for r in edges)
+    h3 = [r["node"] for r in edges if r["node"]["id"] == "hazard.h3"]
+    assert len(h3) == 2 and h3[0] is h3[1]  # one node dict per other node, shared by its edges
+    assert store.edges_of([], root="x") == [] and store.edges_of(["nothing.here"], root="x") == []
+
+
 def test_neighbours_rejects_bad_arguments(store):
     with pytest.raises(InvalidRecord):
         store.neighbours("hazard.h1", depth=4)
