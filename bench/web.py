@@ -2,14 +2,16 @@
 
 Loads the bundled content into a temporary embedded store (or the small test graph with
 ``--small``, or when the content does not validate), serves the real app and a bare one-route
-Flask app with werkzeug's threaded server on 127.0.0.1 (how ``cem serve`` runs), and drives each
-URL from a second process: ``--clients`` threads with keep-alive connections, ``--requests``
+Flask app the same way on 127.0.0.1 — werkzeug's threaded server (``--server werkzeug``, the
+default: how the issue's figures were taken) or waitress with 8 threads (``--server waitress``:
+how ``cem serve`` runs on the embedded store) — and drives each URL from a second process: ``--clients`` threads with keep-alive connections, ``--requests``
 requests per URL at most and ``--seconds`` at most.  Prints requests/s, p50 and p99 for the
 home page, a node page and the graph-view JSON, and each as a share of bare-Flask throughput.
 The measured user (a reviewer) signs in over HTTP with the same client the load generator is,
 as a browser would, so every measured request carries a session that needs no re-issuing.
 
     python bench/web.py [--clients 16] [--requests 3000] [--seconds 15] [--small] [--cache-seconds 0]
+                        [--server werkzeug|waitress]
 
 Targets (issue 11, every page rendered afresh: ``--cache-seconds 0``): node page >= 35 % of
 bare-Flask throughput with p99 < 100 ms; graph-view JSON 1 hop >= 35 %, 2 hops >= 15 % (16
@@ -36,6 +38,7 @@ WARMUP = 50
 TARGETS = {"node page": 0.35, "graph-view JSON (1 hop)": 0.35, "graph-view JSON (2 hops)": 0.15}
 P99_TARGET_MS = 100.0
 BURST_P99_TARGET_MS = 200.0
+WAITRESS_THREADS = 8  # cem serve's default --threads
 
 
 # --- the load generator (runs in its own process) -------------------------------------------
@@ -123,16 +126,24 @@ def measure_during_burst(port: int, burst_path: str, paths: list[str], cookie: s
 
 
 # --- the servers (this process) ---------------------------------------------------------------
-def serve(app):
+def serve(app, kind: str = "werkzeug"):
+    """Serve ``app`` on a free port in a daemon thread; returns (port, stop)."""
     import logging
 
+    if kind == "waitress":
+        from waitress.server import create_server
+
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is 8" under load
+
+        waitress = create_server(app, host="127.0.0.1", port=0, threads=WAITRESS_THREADS, ident="bench")
+        threading.Thread(target=waitress.run, daemon=True).start()
+        return int(waitress.effective_port), waitress.close
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return server.server_port, server.shutdown
 
 
 def bare_app():
@@ -230,6 +241,8 @@ def main() -> None:
     parser.add_argument("--cache-seconds", type=float, default=None,
                         help="CEM_GRAPH_CACHE_SECONDS for the app (default: the app's own, 5; 0: no reuse of "
                              "shared reads)")
+    parser.add_argument("--server", choices=("werkzeug", "waitress"), default="werkzeug",
+                        help="serve both apps with werkzeug's threaded server (default) or waitress (as cem serve)")
     args = parser.parse_args()
 
     from kg import accounts
@@ -244,16 +257,17 @@ def main() -> None:
     settings = Settings.of(**values)
     app = create_app(settings, store=store)
     node_id = pick_node(store)
-    real, bare = serve(app), serve(bare_app())
-    cookie = sign_in_over_http(real.server_port, app.config["SESSION_COOKIE_NAME"], "bench", "bench-password-1")
+    (real, stop_real), (bare, stop_bare) = serve(app, args.server), serve(bare_app(), args.server)
+    cookie = sign_in_over_http(real, app.config["SESSION_COOKIE_NAME"], "bench", "bench-password-1")
     print(f"graph: {what}, {sum(store.counts()['labels'].values())} nodes; node page: {node_id}; "
-          f"shared reads kept {settings.graph_cache_seconds:g} s; "
+          f"shared reads kept {settings.graph_cache_seconds:g} s; server: "
+          f"{f'waitress, {WAITRESS_THREADS} threads' if args.server == 'waitress' else 'werkzeug, threaded'}; "
           f"{args.clients} clients, <= {args.requests} requests / <= {args.seconds:.0f} s per URL")
-    rows = [("bare Flask /", bare.server_port, "/", "")]
-    rows += [("home /", real.server_port, "/", cookie),
-             ("node page", real.server_port, f"/node/{node_id}", cookie),
-             ("graph-view JSON (1 hop)", real.server_port, f"/node/{node_id}/neighbourhood.json", cookie),
-             ("graph-view JSON (2 hops)", real.server_port, f"/node/{node_id}/neighbourhood.json?depth=2", cookie)]
+    rows = [("bare Flask /", bare, "/", "")]
+    rows += [("home /", real, "/", cookie),
+             ("node page", real, f"/node/{node_id}", cookie),
+             ("graph-view JSON (1 hop)", real, f"/node/{node_id}/neighbourhood.json", cookie),
+             ("graph-view JSON (2 hops)", real, f"/node/{node_id}/neighbourhood.json?depth=2", cookie)]
     results = {}
     print(f"{'URL':<26}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}")
     for name, port, path, ck in rows:
@@ -272,15 +286,15 @@ def main() -> None:
           f"{'met' if node['p99_ms'] < P99_TARGET_MS else 'NOT met'})")
     if args.burst:
         wide = f"/api/v1/nodes/{node_id}/neighbours?depth=2&limit=200"
-        during = measure_during_burst(real.server_port, wide, ["/healthz", f"/node/{node_id}"], cookie, args)
+        during = measure_during_burst(real, wide, ["/healthz", f"/node/{node_id}"], cookie, args)
         b = during.pop("burst")
         print(f"during a burst of {wide} ({b['rps']:.0f} req/s, {b['errors']} errors, p99 {b['p99_ms']:.0f} ms):")
         for path, r in during.items():
             ok = r["p99_ms"] < BURST_P99_TARGET_MS
             print(f"  {path:<40} p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms "
                   f"(target < {BURST_P99_TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'})")
-    real.shutdown()
-    bare.shutdown()
+    stop_real()
+    stop_bare()
     store.close()
 
 
