@@ -125,13 +125,14 @@ def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | N
     second-hop node only through a visible first-hop node.  The first hop is always whole; when
     the two hops hold more than ``cap`` nodes, the second hop's nodes are grouped by label and
     the largest groups become clusters (``{"label", "count"}``) unless their label is ``expand``.
+    Both hops are read without the relationships' properties (the view draws type and ends).
     Returns ``{"nodes", "edges", "clusters", "truncated"}``."""
     if depth not in (1, 2):
         raise InvalidRecord("depth must be 1 or 2")
     root = node["id"]
     nodes: dict[str, dict] = {root: node}
     edges: dict[tuple[str, str, str], dict] = {}
-    for link in access.store.links(root):
+    for link in access.store.edges_of([root], root):
         if access.can_see(link["node"]):
             nodes.setdefault(link["node"]["id"], link["node"])
             edges.setdefault((link["type"], link["start"], link["end"]), link)
