@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     embedding_process: Literal["worker", "inline"] = _env(
         "CEM_EMBEDDING_PROCESS", "worker", "Run the embedding model in a worker process (default) or in this "
         "process (then start with GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384)", "worker or inline")
+    embedding_batch_wait_policy: Literal["default", "active", "passive"] = _env(
+        "CEM_EMBEDDING_BATCH_WAIT_POLICY", "default", "How the document-embedding worker's OpenMP threads wait: "
+        "default (spin briefly, then sleep), active (spin for ever: a core stays busy after every build) or "
+        "passive", "default, active or passive")
     embedding_cache: str | None = _env("CEM_EMBEDDING_CACHE", None, "The vector cache file, or off; default: "
                                        "embedding-cache.sqlite in CEM_DATA_DIR", "a file path or off")
 

@@ -171,7 +171,8 @@ class WorkerEmbedder(Embedder):
     loads kglite.  It ends when this process closes its stdin (at exit, or when it dies).
     """
 
-    def __init__(self, name: str, *, documents_worker: bool = True, wait_policy: str | None = None):
+    def __init__(self, name: str, *, documents_worker: bool = True, wait_policy: str | None = None,
+                 threads: int | None = 1):
         import json
         import subprocess
         import sys
@@ -182,10 +183,19 @@ class WorkerEmbedder(Embedder):
         self._log = tempfile.TemporaryFile()
         # Queries: passive OpenMP waiting — spinning threads cost a busy machine far more than
         # they save on one short text (query p95 345 ms spinning against 35 ms passive).
+        # Documents: ``wait_policy`` from CEM_EMBEDDING_BATCH_WAIT_POLICY; "default" leaves
+        # libgomp's own (spin about 300,000 times, then sleep).  "active" spins for ever: the
+        # worker kept a core busy after every build, for the life of the process.
         env = dict(os.environ, TOKENIZERS_PARALLELISM="false", PYTHONUNBUFFERED="1")
-        if wait_policy:
+        if wait_policy is None:
+            env.setdefault("OMP_WAIT_POLICY", "passive")
+        elif wait_policy != "default":
             env["OMP_WAIT_POLICY"] = wait_policy
-        env.setdefault("OMP_WAIT_POLICY", "passive")
+        # Queries: one OpenMP thread (unless OMP_NUM_THREADS says otherwise).  A query is a few
+        # dozen tokens: one thread embeds it faster than two on 2 idle cores (p50 23.9 against
+        # 26.5 ms), and leaves the other core to rank the keywords meanwhile (see ``rank``).
+        if threads is not None:
+            env.setdefault("OMP_NUM_THREADS", str(threads))
         self._proc = subprocess.Popen([sys.executable, "-m", "kg.search.worker", name], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, stderr=self._log, env=env)
         # both pipes exist: they were asked for (PIPE)
@@ -197,8 +207,8 @@ class WorkerEmbedder(Embedder):
         self.model_id, self.description = hello["model_id"], hello["description"]
         self.dimension = int(hello["dimension"])
         self.runtime = hello.get("runtime", "")
-        #: documents go to a second worker whose OpenMP threads spin (every core busy on a
-        #: batch: 4.3 against 3.4 texts/s passive on 2 idle cores), started on first use
+        #: documents go to a second worker with every core's OpenMP thread, started on first
+        #: use (4.7-5.0 texts/s on 2 idle cores whichever way its threads wait)
         self._documents_worker = documents_worker
         self._batch: WorkerEmbedder | None = None
         self._batch_lock = threading.Lock()
@@ -279,8 +289,10 @@ class WorkerEmbedder(Embedder):
         if self._documents_worker:
             with self._batch_lock:
                 if self._batch is None:
-                    self._batch = WorkerEmbedder(self._name, documents_worker=False,
-                                                 wait_policy=os.environ.get("CEM_EMBEDDING_BATCH_WAIT_POLICY", "active"))
+                    from kg.settings import get_settings
+
+                    self._batch = WorkerEmbedder(self._name, documents_worker=False, threads=None,
+                                                 wait_policy=get_settings().embedding_batch_wait_policy)
             return self._batch._call("documents", texts)
         return self._call("documents", texts)
 

@@ -40,3 +40,31 @@ def test_unknown_model_is_a_clean_error(tmp_path):
 
     with pytest.raises(EmbedderError, match="cannot load the embedding model"):
         WorkerEmbedder(str(tmp_path / "no-such-model"))
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_idle_document_worker_does_not_keep_a_core_busy(embedder):
+    # With OMP_WAIT_POLICY=active (the old default) the worker's OpenMP threads spun for ever
+    # after a build: one core at 100 % for the life of the server.
+    import time
+
+    embedder.encode_documents(TEXTS * 6)
+    worker = embedder._batch._proc.pid
+    time.sleep(0.3)
+    before = _cpu_seconds(worker)
+    time.sleep(2.0)
+    assert _cpu_seconds(worker) - before < 0.4  # spinning costs ~2.0 s here
+
+
+def test_queries_are_embedded_on_one_thread(embedder):
+    # One thread embeds a short query faster than two and leaves a core to the keyword search.
+    environ = open(f"/proc/{embedder._proc.pid}/environ", "rb").read().split(b"\0")
+    assert b"OMP_NUM_THREADS=1" in environ and b"OMP_WAIT_POLICY=passive" in environ
+    batch = open(f"/proc/{embedder._batch._proc.pid}/environ", "rb").read().split(b"\0") if embedder._batch else []
+    assert not any(v.startswith(b"OMP_NUM_THREADS=") for v in batch)

@@ -29,6 +29,7 @@ def test_booleans_are_booleans(value, expected):
     ("CEM_LOGIN_LIMIT_ADDRESS", "many", "whole number from 1"),
     ("CEM_EMBEDDING_DIM", "5000", "1 to 4096"),
     ("CEM_EMBEDDING_PROCESS", "thread", "worker or inline"),
+    ("CEM_EMBEDDING_BATCH_WAIT_POLICY", "spin", "default, active or passive"),
     ("CEM_STORE", "http://example.org/graph", "neo4j://"),
     ("CEM_SECRET_KEY", "12345", "at least 32 characters"),
     ("CEM_TIMEZONE", "Mars/Olympus", "IANA time zone"),
