@@ -397,20 +397,23 @@ class GraphStore(ABC):
             out.append(dict(node, distance=distance, path=found[other][1]))
         return out
 
+    def _brief_node(self, row: dict, first_label: dict[tuple, str | None]) -> dict:
+        """The node at a link's other end in brief (``first_label`` memoises label lists)."""
+        key = tuple(row["labels"])
+        label = first_label.get(key, "")
+        if label == "":
+            labels = self._labels(row["labels"])
+            label = first_label[key] = labels[0] if labels else None
+        return {"id": row["id"], "label": label,
+                "properties": {k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}}
+
     def _link_rows(self, rows: list[dict]) -> list[dict]:
         out = []
         first_label: dict[tuple, str | None] = {}
         for row in rows:
-            key = tuple(row["labels"])
-            label = first_label.get(key, "")
-            if label == "":
-                labels = self._labels(row["labels"])
-                label = first_label[key] = labels[0] if labels else None
-            props = {k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}
             rel = row.get("rel")
             link = {"type": row["type"], "start": row["start"], "end": row["end"],
-                    "rel": self._props(rel) if rel else {},
-                    "node": {"id": row["id"], "label": label, "properties": props}}
+                    "rel": self._props(rel) if rel else {}, "node": self._brief_node(row, first_label)}
             if "via" in row:
                 link["via"] = row["via"]
             out.append(link)
@@ -447,13 +450,7 @@ class GraphStore(ABC):
             for row in rows:
                 node = nodes.get(row["id"])
                 if node is None:
-                    key = tuple(row["labels"])
-                    label = first_label.get(key, "")
-                    if label == "":
-                        labels = self._labels(row["labels"])
-                        label = first_label[key] = labels[0] if labels else None
-                    node = nodes[row["id"]] = {"id": row["id"], "label": label, "properties": {
-                        k: v for k in ("name", "name_en", "community") if (v := row.get(k)) is not None}}
+                    node = nodes[row["id"]] = self._brief_node(row, first_label)
                 out.append({"type": row["type"], "start": row["start"], "end": row["end"], "via": row["via"],
                             "node": node})
         return out
