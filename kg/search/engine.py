@@ -253,8 +253,9 @@ class SearchEngine:
         return texts
 
     def rank(self, query: str, method: str, *, labels: list[str], ids: set[str] | None,
-             k: int = CANDIDATES) -> dict[str, list[dict]]:
-        """Raw rankings per single method (``dense``, ``keyword``) for ``method``."""
+             k: int = CANDIDATES, terms: str | None = None) -> dict[str, list[dict]]:
+        """Raw rankings per single method (``dense``, ``keyword``) for ``method``; ``terms``: the
+        query's keyword terms when the caller has them already."""
         id_list = sorted(ids) if ids is not None else None
         out: dict[str, list[dict]] = {}
         if ids is not None and not ids:
@@ -264,7 +265,7 @@ class SearchEngine:
         finish = self.embedder.query_later(texts[0]) if texts else None
         try:
             if method in ("keyword", "hybrid"):
-                out["keyword"] = self.store.keyword_search(query_text(query), self.keyword_terms(query),
+                out["keyword"] = self.store.keyword_search(query_text(query), terms if terms is not None else self.keyword_terms(query),
                                                            labels=labels, k=k, ids=id_list)
         finally:
             vector = finish() if finish is not None else None
@@ -284,9 +285,9 @@ class SearchEngine:
         return {r["id"]: set(r["hazards"]) | ({r["id"]} if labels.get(r["id"]) == "Hazard" else set())
                 for r in rows}
 
-    def fuse(self, query: str, lang: str, rankings: dict[str, list[dict]]) -> list[tuple[str, float]]:
+    def fuse(self, query: str, lang: str, rankings: dict[str, list[dict]], terms: str | None = None) -> list[tuple[str, float]]:
         """The hybrid ranking of one query's single-method rankings."""
-        candidates = Candidates.of(query, lang, rankings)
+        candidates = Candidates.of(query, lang, rankings, terms if terms is not None else self.keyword_terms(query))
         if uses_graph(self.fusion):
             candidates.hazards = self.hazards_of(candidates.ids)
         return candidates.ranked(self.fusion.scores(candidates))
@@ -311,27 +312,27 @@ class SearchEngine:
         if within is not None:
             ids = set(within) if ids is None else ids & set(within)
         lang = language(query)
+        terms = self.keyword_terms(query)
         ran, notice = method, None
         if method != "keyword" and not self.vectors_ready:
             ran, notice = "keyword", DEGRADED_NOTICE
         try:
-            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k))
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms)
         except EmbedderError:
             if method == "keyword":
                 raise
             ran, notice = "keyword", MODEL_UNAVAILABLE_NOTICE
-            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k))
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms)
         label_of = {r["id"]: r["label"] for ranked in rankings.values() for r in ranked}
         ranks = {m: {r["id"]: i for i, r in enumerate(ranked, start=1)} for m, ranked in rankings.items()}
         if ran == "hybrid":
-            fused = self.fuse(query, lang, rankings)
+            fused = self.fuse(query, lang, rankings, terms)
         else:
             fused = [(r["id"], r["score"]) for r in rankings[ran]]
         if exclude:
             fused = [(i, s) for i, s in fused if i not in exclude]
         fused = fused[:k]
         nodes = self.store.get_nodes([i for i, _ in fused])
-        terms = self.keyword_terms(query)
         hits = []
         for node_id, score in fused:
             node = nodes.get(node_id)

@@ -135,8 +135,9 @@ class Collected:
 def collect(engine: SearchEngine, queries: list[Query]) -> Collected:
     out = Collected(queries, single={"keyword": {}, "dense": {}})
     for q in queries:
-        raw = engine.rank(q.query, "hybrid", labels=engine.labels, ids=None, k=CANDIDATES)
-        c = out.candidates[q.qid] = Candidates.of(q.query, language(q.query), raw)
+        terms = engine.keyword_terms(q.query)
+        raw = engine.rank(q.query, "hybrid", labels=engine.labels, ids=None, k=CANDIDATES, terms=terms)
+        c = out.candidates[q.qid] = Candidates.of(q.query, language(q.query), raw, terms)
         c.hazards = engine.hazards_of(c.ids)
         c.group = (q.set, q.lang)
         for method in ("keyword", "dense"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -43,9 +44,13 @@ class Candidates:
     hazards: dict | None = None
     #: evaluation only: the query's (set, language), for the rule checked while fitting
     group: tuple | None = None
+    #: the query's keyword terms (``SearchEngine.keyword_terms``: CJK characters and bigrams,
+    #: domain phrases, the Chinese of English words) and each candidate's name, for ``name_match``
+    terms: str = ""
+    names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]]) -> Candidates:
+    def of(cls, query: str, lang: str, rankings: dict[str, list[dict]], terms: str = "") -> Candidates:
         dense = [(r["id"], float(r["score"])) for r in rankings.get("dense") or []]
         keyword = [(r["id"], float(r["score"])) for r in rankings.get("keyword") or []]
         ids = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in keyword]))
@@ -56,7 +61,9 @@ class Candidates:
             for rank, (i, s) in enumerate(found, start=1):
                 scores[at[i]] = s
                 ranks[at[i]] = rank
-        return cls(query, lang, ids, dense_scores, keyword_scores, dense_ranks, keyword_ranks)
+        names = {r["id"]: str(r.get("name") or "") for found in rankings.values() for r in found or []}
+        return cls(query, lang, ids, dense_scores, keyword_scores, dense_ranks, keyword_ranks,
+                   terms=terms, names=names)
 
     def single(self, method: str) -> list[str]:
         """The ids in one method's own order."""
@@ -141,11 +148,24 @@ class ScoreFusion:
 
 
 FEATURES = ("dense_z", "keyword_z", "dense_mm", "keyword_mm", "dense_rr", "keyword_rr", "both")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def name_match(c: Candidates) -> np.ndarray:
+    """Per candidate: the share of the query's Chinese terms of two or more characters (bigrams,
+    domain phrases, the Chinese an English word was expanded into) found in its name — the
+    title match of learning to rank: a short query that names a thing finds the record named
+    so, whatever the length of its body (BM25 over the whole text dilutes it)."""
+    wanted = [t for t in c.terms.split() if len(t) >= 2 and _CJK.search(t)]
+    if not wanted:
+        return np.zeros(len(c.ids))
+    return np.array([sum(1 for t in wanted if t in name) / len(wanted)
+                     for name in (c.names.get(i, "") for i in c.ids)])
 
 
 def features(c: Candidates) -> np.ndarray:
     """Per candidate: the base features, then each of the first six times [query is English],
-    then times log(query length)."""
+    then times log(query length), then ``name_match``."""
     dz, kz = _normalised(c.dense, "zscore"), _normalised(c.keyword, "zscore")
     dm, km = _normalised(c.dense, "minmax"), _normalised(c.keyword, "minmax")
     drr = np.where(c.dense_rank > 0, 1.0 / (5 + c.dense_rank), 0.0)
@@ -154,7 +174,7 @@ def features(c: Candidates) -> np.ndarray:
     base = np.stack([dz, kz, dm, km, drr, krr, both], axis=1)
     en = 1.0 if c.lang == "en" else 0.0
     length = math.log(1.0 + query_length(c.query))
-    return np.hstack([base, base[:, :6] * en, base[:, :6] * length])
+    return np.hstack([base, base[:, :6] * en, base[:, :6] * length, name_match(c)[:, None]])
 
 
 @dataclass

@@ -483,13 +483,15 @@ class GraphStore(ABC):
     @abstractmethod
     def vector_search(self, vector: list[float], *, labels: list[str], k: int,
                       ids: list[str] | None = None) -> list[dict]:
-        """The ``k`` nodes of ``labels`` (and, if given, ``ids``) nearest to ``vector``."""
+        """The ``k`` nodes of ``labels`` (and, if given, ``ids``) nearest to ``vector``, best
+        first: ``{"id", "label", "name", "score"}`` (``name`` for the fusion's name match)."""
 
     @abstractmethod
     def keyword_search(self, text: str, terms: str, *, labels: list[str], k: int,
                        ids: list[str] | None = None) -> list[dict]:
         """The ``k`` best BM25 matches; ``text`` is the query as typed, ``terms`` its
-        whitespace-separated terms (single CJK characters, CJK bigrams and words)."""
+        whitespace-separated terms (single CJK characters, CJK bigrams and words).  Rows as
+        ``vector_search`` gives them."""
 
     @abstractmethod
     def node_vectors(self, ids: list[str]) -> dict[str, list[float]]:

@@ -236,13 +236,13 @@ class EmbeddedStore(GraphStore):
             if ids is None:
                 rows = self._read(query_text(self.backend, "search_vector"),
                                   {"labels": labels, "vector": vector, "k": int(k)})
-                return [{"id": r["id"], "label": self._labels(r["labels"])[0], "score": float(r["score"])}
+                return [{"id": r["id"], "label": self._labels(r["labels"])[0], "name": r["name"], "score": float(r["score"])}
                         for r in rows if r["score"] is not None]
             out: list[dict] = []
             for label in labels:
                 for r in self._read(self._template("search_vector_in", label=label),
                                     {"ids": list(ids), "vector": vector, "k": int(k)}):
-                    out.append({"id": r["id"], "label": label, "score": float(r["score"])})
+                    out.append({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])})
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]
 
@@ -266,7 +266,7 @@ class EmbeddedStore(GraphStore):
                 else:
                     rows = self._read(self._template("search_keyword_in", label=label),
                                       {"ids": list(ids), "query": terms, "k": int(k)})
-                out.extend({"id": r["id"], "label": label, "score": float(r["score"])}
+                out.extend({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])}
                            for r in rows if r["score"])
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]

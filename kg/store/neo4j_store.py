@@ -236,7 +236,7 @@ class Neo4jStore(GraphStore):
             raise self._translate(exc) from exc
 
     def _hits(self, rows, k: int) -> list[dict]:
-        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "score": self._cosine(r["score"])}
+        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "name": r["name"], "score": self._cosine(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]
@@ -277,7 +277,7 @@ class Neo4jStore(GraphStore):
         rows = self._read_auto(query_text(self.backend, "search_keyword"),
                                {"query": query, "indexes": [fulltext_index(label) for label in labels],
                                 "ids": list(ids) if ids is not None else None, "limit": limit, "k": int(k)})
-        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "score": float(r["score"])}
+        out = [{"id": r["id"], "label": next(iter(self._labels(r["labels"])), None), "name": r["name"], "score": float(r["score"])}
                for r in rows]
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]

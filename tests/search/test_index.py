@@ -52,3 +52,19 @@ def test_a_missing_vector_is_detected_and_rebuilt(store, bundled_content, embedd
     assert report.written == 1
     hits = store.vector_search(embedder.encode_query("应急广播每月检查").tolist(), labels=["Duty"], k=3)
     assert "duty.test-new" in [h["id"] for h in hits]
+
+
+def test_ranking_rows_carry_each_node_name_for_the_fusion(store, bundled_content, embedder, vector_cache):
+    load_and_index(store, bundled_content, embedder, vector_cache)
+    vector = embedder.encode_query("燃气泄漏").tolist()
+    some = ["duty.report-gas-leak", "lesson.shiyan-premature-all-clear"]
+    rankings = [
+        store.vector_search(vector, labels=["Duty", "LessonLearned"], k=5),
+        store.vector_search(vector, labels=["Duty", "LessonLearned"], k=5, ids=some),
+        store.keyword_search("燃气泄漏", "燃 气 泄 漏 燃气 气泄 泄漏", labels=["Duty", "Hazard", "LessonLearned"], k=5),
+        store.keyword_search("燃气泄漏", "燃 气 泄 漏 燃气 气泄 泄漏", labels=["Duty", "LessonLearned"], k=5, ids=some),
+    ]
+    for rows in rankings:
+        assert rows
+        names = {i: n["properties"]["name"] for i, n in store.get_nodes([r["id"] for r in rows]).items()}
+        assert [r["name"] for r in rows] == [names[r["id"]] for r in rows]

@@ -3,7 +3,17 @@
 import numpy as np
 
 from kg.schema import load_schema
-from kg.search.fusion import RRF, Candidates, GraphBoost, LinearFusion, ScoreFusion, features, from_dict, to_dict
+from kg.search.fusion import (
+    RRF,
+    Candidates,
+    GraphBoost,
+    LinearFusion,
+    ScoreFusion,
+    features,
+    from_dict,
+    name_match,
+    to_dict,
+)
 from kg.search.lexicon import LexiconSources, build_lexicon, stems
 from kg.search.snippets import plain_text, snippet
 from kg.search.text import KeywordScheme, keyword_terms, query_terms
@@ -68,6 +78,18 @@ def _candidates(lang="zh"):
     return Candidates.of("燃气泄漏怎么办", lang, {
         "dense": [{"id": "a", "score": 0.9}, {"id": "b", "score": 0.8}, {"id": "c", "score": 0.5}],
         "keyword": [{"id": "b", "score": 12.0}, {"id": "d", "score": 3.0}]})
+
+
+def test_name_match_is_the_share_of_the_query_terms_in_each_name():
+    c = Candidates.of("燃气泄漏怎么办", "zh", {
+        "dense": [{"id": "a", "name": "燃气泄漏处置", "score": 0.9}, {"id": "b", "name": "暴雨内涝", "score": 0.8}],
+        "keyword": [{"id": "c", "name": "燃气表检查", "score": 3.0}]},
+        terms="燃 气 泄 漏 燃气 气泄 泄漏 怎么 么办 燃气泄漏")
+    # six wanted terms (single characters do not count): a's name holds all but 怎么 and 么办,
+    # b's none, c's only 燃气
+    assert np.allclose(name_match(c), [4 / 6, 0.0, 1 / 6])
+    assert np.allclose(features(c)[:, -1], name_match(c))
+    assert not name_match(_candidates()).any()  # no terms given: nothing to match
 
 
 def test_fusions_rank_the_same_candidates_and_round_trip():

@@ -4,6 +4,6 @@
 MATCH (n:__LABEL__)
 WITH n, text_bm25(n, 'search_terms', $query) AS score
 WHERE score > 0
-RETURN n.id AS id, score
+RETURN n.id AS id, n.name AS name, score
 ORDER BY score DESC, id
 LIMIT $k

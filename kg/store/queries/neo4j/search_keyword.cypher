@@ -5,6 +5,6 @@ CALL db.index.fulltext.queryNodes(index, $query, {limit: $limit})
 YIELD node, score
 WITH node, score
 WHERE $ids IS NULL OR node.id IN $ids
-RETURN node.id AS id, labels(node) AS labels, score
+RETURN node.id AS id, node.name AS name, labels(node) AS labels, score
 ORDER BY score DESC
 LIMIT $k

@@ -2,6 +2,6 @@
 MATCH (n:__LABEL__)
 WHERE n.embedding IS NOT NULL
 WITH n, vector.similarity.cosine(n.embedding, $vector) AS score
-RETURN n.id AS id, labels(n) AS labels, score
+RETURN n.id AS id, n.name AS name, labels(n) AS labels, score
 ORDER BY score DESC, id
 LIMIT $k
