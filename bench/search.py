@@ -7,7 +7,7 @@ source (incident, phase, hazards, organizations).  Then, per store:
 
 * index build time (writing text, keyword terms and vectors through the GraphStore) and the
   model's throughput in texts/s on long lesson texts, measured on a sample of the synthetic
-  lessons through the engine's document worker (both cores, OpenMP threads spinning);
+  lessons through the engine's document worker (an OpenMP thread per core);
 * query latency p50/p95 (ms) for dense, keyword and hybrid search with the 96 development
   queries, including the query embedding (the per-process query cache is cleared before each);
 * store-side vector search alone (the query vector given) against the floor: an exact numpy
