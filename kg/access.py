@@ -105,6 +105,12 @@ ACCOUNT_PROPERTIES = frozenset({"created_by", "updated_by", "modified_by", "open
                                 "county_signed_off_by", "reviewer", "assessor", "actor", "user"})
 
 
+def community_scoped(label: str | None) -> bool:
+    """Whether a label's records are seen per community (the community workspace, plans, drills)."""
+    rule = rule_for(label)
+    return rule is not None and rule.scope == "community"
+
+
 def rule_for(label: str | None) -> Rule | None:
     return LABEL_RULES.get(label or "")
 
@@ -259,6 +265,25 @@ class Access:
             return self.can_reach_community(self._record_community(node))
         return True
 
+    def search_scope(self, labels: Iterable[str]) -> tuple[list[str], dict[str, set[str]]]:
+        """Of the searchable ``labels``: those this viewer may search (in their order), and for
+        the community-scoped ones among them that it does not see whole, the ids of the records it
+        may see — a search ranks only those, so another community's records are never ranked."""
+        whole = self.whole_labels
+        out: list[str] = []
+        scoped: dict[str, set[str]] = {}
+        communities: frozenset[str] | None = None
+        for label in labels:
+            if label in whole:
+                out.append(label)
+            elif self.may_see_label(label) and community_scoped(label):
+                if communities is None:
+                    communities = self.communities() or frozenset()
+                scoped[label] = {r["id"] for r in self.store.run_read_for(
+                    "access_community_record_ids", label, communities=sorted(communities))}
+                out.append(label)
+        return out, scoped
+
     def visible(self, nodes: Iterable[Mapping]) -> list:
         return [n for n in nodes if self.can_see(n)]
 
@@ -355,5 +380,6 @@ __all__ = [
     "Rule",
     "Viewer",
     "access_for",
+    "community_scoped",
     "rule_for",
 ]

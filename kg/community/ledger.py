@@ -381,9 +381,11 @@ def _event(case_id: str, community_id: str, action: str, actor: Actor, at: str, 
 
 def report_case(store: GraphStore, actor: Actor, community_id: str, fields: dict, *, now: datetime,
                 client_id: str | None = None, photos: Iterable[bytes] = (), data_dir: str = "",
-                photo_max_bytes: int = 5 * 1024 * 1024) -> tuple[Case, bool]:
+                photo_max_bytes: int = 5 * 1024 * 1024, embedder=None) -> tuple[Case, bool]:
     """Record a report (or find the one this ``client_id`` already made).  Returns the case and
-    whether it was created now.  Everything is checked before anything is written."""
+    whether it was created now.  Everything is checked before anything is written.  A new case
+    is indexed for search at once (keyword terms; its vector too when an ``embedder`` is given,
+    else at the next index build)."""
     check_community_id(community_id)
     if not rules.can_act(actor.acc, {"community": community_id}, "report"):
         raise CommunityNotAllowed(N_("只有本社区的工作人员可以上报隐患"))
@@ -440,6 +442,9 @@ def report_case(store: GraphStore, actor: Actor, community_id: str, fields: dict
     if not created:
         files.remove(data_dir, community_id, stored)
         return load_case(store, case_id), False
+    from kg.search.index import index_nodes
+
+    index_nodes(store, embedder, [case_id])  # this case only, no full re-index
     return load_case(store, case_id), True
 
 

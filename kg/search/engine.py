@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from kg.access import community_scoped
 from kg.errors import N_, Invalid
 from kg.search.embedder import Embedder, EmbedderError, EmbedderLoading, embedder_loading, load_embedder
 from kg.search.fusion import Candidates, load_default, uses_graph
@@ -33,7 +34,7 @@ CANDIDATES = 50
 
 LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预案", "Hazard": "灾害风险",
                "Incident": "事件", "Facility": "设施与资源", "Organization": "组织与角色",
-               "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标"}
+               "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标", "HazardCase": "风险隐患"}
 DEGRADED_NOTICE = "语义索引尚未就绪，本次仅按关键词检索。"
 MODEL_UNAVAILABLE_NOTICE = "语义模型暂不可用，本次仅按关键词检索。"
 
@@ -89,11 +90,15 @@ class Hit:
     context: dict | None = None
     #: [start, end) of the matched query terms in ``snippet`` (for highlighting)
     highlights: list = field(default_factory=list)
+    #: the community a community-scoped record (a ledger case) belongs to, for its page's address
+    community: str | None = None
 
     def as_dict(self) -> dict:
         out = {"id": self.id, "label": self.label, "label_name": LABEL_NAMES.get(self.label, self.label),
                "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks,
                "highlights": [list(h) for h in self.highlights]}
+        if self.community:
+            out["community"] = self.community
         if self.context is not None:
             out["context"] = self.context
         return out
@@ -167,8 +172,16 @@ class SearchEngine:
         return self._embedder
 
     @property
-    def labels(self) -> list[str]:
+    def all_labels(self) -> list[str]:
+        """Every searchable label, community-scoped records (the hazard ledger) included."""
         return searchable_labels(self.store.schema)
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels searched when a search names none: every searchable label whose records
+        are not kept per community (those are searched only when asked for, with the ids the
+        reader may see: ``search(scoped=...)``)."""
+        return [label for label in self.all_labels if not community_scoped(label)]
 
     @property
     def lexicon(self):
@@ -224,9 +237,9 @@ class SearchEngine:
             return self.labels
         out = []
         for label in filters.labels:
-            if label not in self.labels:
+            if label not in self.all_labels:
                 raise SearchError(N_("不能检索类别 %(label)s；可检索：%(labels)s"), label=repr(label)[:80],
-                                  labels=", ".join(self.labels))
+                                  labels=", ".join(self.all_labels))
             out.append(label)
         return out
 
@@ -253,27 +266,31 @@ class SearchEngine:
         return texts
 
     def rank(self, query: str, method: str, *, labels: list[str], ids: set[str] | None,
-             k: int = CANDIDATES, terms: str | None = None) -> dict[str, list[dict]]:
+             k: int = CANDIDATES, terms: str | None = None,
+             scoped: dict[str, set[str]] | None = None) -> dict[str, list[dict]]:
         """Raw rankings per single method (``dense``, ``keyword``) for ``method``; ``terms``: the
-        query's keyword terms when the caller has them already."""
-        id_list = sorted(ids) if ids is not None else None
+        query's keyword terms when the caller has them already; ``scoped``: labels whose nodes are
+        ranked only among the given ids (records the reader may see)."""
+        groups = _store_groups(labels, ids, scoped)
         out: dict[str, list[dict]] = {}
-        if ids is not None and not ids:
+        if not groups:
             return {"dense": [], "keyword": []}
         texts = self._dense_texts(query) if method in ("dense", "hybrid") else []
         # The query is embedded (in the model's worker process) while the keywords are ranked.
         finish = self.embedder.query_later(texts[0]) if texts else None
         try:
             if method in ("keyword", "hybrid"):
-                out["keyword"] = self.store.keyword_search(query_text(query), terms if terms is not None else self.keyword_terms(query),
-                                                           labels=labels, k=k, ids=id_list)
+                words = terms if terms is not None else self.keyword_terms(query)
+                out["keyword"] = _merged([self.store.keyword_search(query_text(query), words, labels=group, k=k, ids=only)
+                                          for group, only in groups], k)
         finally:
             vector = finish() if finish is not None else None
         if vector is not None:
             for extra in texts[1:]:
                 vector = vector + self.embedder.encode_query(extra)
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
-            out["dense"] = self.store.vector_search(vector.tolist(), labels=labels, k=k, ids=id_list)
+            out["dense"] = _merged([self.store.vector_search(vector.tolist(), labels=group, k=k, ids=only)
+                                    for group, only in groups], k)
         return out
 
     def hazards_of(self, ids: list[str]) -> dict[str, set[str]]:
@@ -293,8 +310,10 @@ class SearchEngine:
         return candidates.ranked(self.fusion.scores(candidates))
 
     def search(self, query: str, *, method: str = "hybrid", filters: Filters | None = None, k: int = 10,
-               context: bool = False, exclude: set[str] | None = None, within: set[str] | None = None) -> SearchResult:
-        """Search; ``within`` (node ids) narrows the search further, like a filter."""
+               context: bool = False, exclude: set[str] | None = None, within: set[str] | None = None,
+               scoped: dict[str, set[str]] | None = None) -> SearchResult:
+        """Search; ``within`` (node ids) narrows the search further, like a filter; ``scoped``
+        (label -> ids, ``Access.search_scope``) ranks those labels' nodes only among the ids."""
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
@@ -317,12 +336,12 @@ class SearchEngine:
         if method != "keyword" and not self.vectors_ready:
             ran, notice = "keyword", DEGRADED_NOTICE
         try:
-            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms)
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms, scoped=scoped)
         except EmbedderError:
             if method == "keyword":
                 raise
             ran, notice = "keyword", MODEL_UNAVAILABLE_NOTICE
-            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms)
+            rankings = self.rank(query, ran, labels=labels, ids=ids, k=max(CANDIDATES, k), terms=terms, scoped=scoped)
         label_of = {r["id"]: r["label"] for ranked in rankings.values() for r in ranked}
         ranks = {m: {r["id"]: i for i, r in enumerate(ranked, start=1)} for m, ranked in rankings.items()}
         if ran == "hybrid":
@@ -340,9 +359,10 @@ class SearchEngine:
                 continue
             props = node["properties"]
             text, marks = snippet(props, query, terms=terms)
-            hits.append(Hit(node_id, label_of.get(node_id) or node["label"], str(props.get("name", node_id)),
+            label = label_of.get(node_id) or node["label"]
+            hits.append(Hit(node_id, label, hit_name(self.store.schema, label, props, node_id),
                             float(score), text, {m: r[node_id] for m, r in ranks.items() if node_id in r},
-                            highlights=marks))
+                            highlights=marks, community=props.get("community") if community_scoped(label) else None))
         if context:
             from kg.search.context import graph_context
 
@@ -360,6 +380,45 @@ class SearchEngine:
 
     def ranked_ids(self, query: str, method: str, *, k: int = 10, filters: Filters | None = None) -> list[str]:
         return [h.id for h in self.search(query, method=method, k=k, filters=filters).hits]
+
+
+def hit_name(schema, label: str, props: dict, node_id: str) -> str:
+    """What a hit is called: its name, else its first two text properties (a ledger case: the
+    hazard and the place), else its id."""
+    if props.get("name"):
+        return str(props["name"])
+    spec = schema.labels.get(label)
+    parts = [str(props[f]) for f in (spec.text if spec else ())[:2] if props.get(f)]
+    return " · ".join(parts) or node_id
+
+
+def _store_groups(labels: list[str], ids: set[str] | None,
+                  scoped: dict[str, set[str]] | None) -> list[tuple[list[str], list[str] | None]]:
+    """The (labels, ids) the stores are asked with: the labels searched whole with the filters'
+    ids, and the scoped labels with their readable ids (within the filters' ids).  Empty when
+    nothing can match."""
+    scoped = scoped or {}
+    free = [label for label in labels if label not in scoped]
+    out: list[tuple[list[str], list[str] | None]] = []
+    if free and (ids is None or ids):
+        out.append((free, sorted(ids) if ids is not None else None))
+    restricted = [label for label in labels if label in scoped]
+    if restricted:
+        readable = set().union(*(scoped[label] for label in restricted))
+        if ids is not None:
+            readable &= ids
+        if readable:
+            out.append((restricted, sorted(readable)))
+    return out
+
+
+def _merged(rankings: list[list[dict]], k: int) -> list[dict]:
+    """Several store rankings of one method as one (best score first)."""
+    if len(rankings) == 1:
+        return rankings[0]
+    rows = [row for ranking in rankings for row in ranking]
+    rows.sort(key=lambda r: (-r["score"], r["id"]))
+    return rows[:k]
 
 
 __all__ = [

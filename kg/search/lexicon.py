@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+from kg.access import community_scoped
 from kg.search.pinyin import PinyinIndex, build_pinyin_index
 
 GLOSSARY = Path(__file__).with_name("glossary.yaml")
@@ -327,7 +328,10 @@ def store_lexicon(store, *, sources: LexiconSources = LexiconSources()) -> Lexic
         pairs = [(r["labels"][0] if r["labels"] else "", r["name"], r["name_en"])
                  for r in store.run_read("search_bilingual_names")]
         names = [r["name"] for r in store.run_read("search_phrase_names")]
-        texts = ([r["text"] for r in store.run_read("search_corpus_text")]
+        # Words are kept, and pinyin is read, only from records every reader sees: a ledger
+        # case's words must not come back as the reading of someone else's pinyin.
+        texts = ([r["text"] for r in store.run_read("search_corpus_text")
+                  if not any(community_scoped(label) for label in r["labels"] or ())]
                  if sources.cedict or sources.pinyin else None)
         lexicon = build_lexicon(pairs, names, texts, sources=sources)
         with _cache_lock:

@@ -38,7 +38,7 @@ def test_the_first_searches_wait_for_one_lexicon_build(monkeypatch):
     class Store:
         def run_read(self, name, **params):
             return {"search_bilingual_names": [{"labels": ["Hazard"], "name": "暴雨", "name_en": "Rainstorm"}],
-                    "search_phrase_names": [{"name": "暴雨"}], "search_corpus_text": [{"text": "暴雨内涝"}]}[name]
+                    "search_phrase_names": [{"name": "暴雨"}], "search_corpus_text": [{"text": "暴雨内涝", "labels": ["Hazard"]}]}[name]
 
     monkeypatch.setattr(lexicon, "build_lexicon", counted)
     store, start = Store(), threading.Barrier(6)

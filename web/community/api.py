@@ -16,7 +16,16 @@ from kg.community.workspace import overview
 from kg.errors import DomainError
 from web import audit
 from web.community import api_bp as bp
-from web.community.helpers import actor, check_api_csrf, cipher, data_dir, photo_limit, today, uploaded
+from web.community.helpers import (
+    actor,
+    check_api_csrf,
+    cipher,
+    data_dir,
+    photo_limit,
+    search_embedder,
+    today,
+    uploaded,
+)
 from web.extensions import get_access, get_settings, get_store, now
 from web.security import csrf, login_required, roles_required
 from web.shell import int_arg
@@ -93,7 +102,8 @@ def report(community_id):
     try:
         case, created = ledger.report_case(get_store(), actor(), community_id, fields, now=now(),
                                            client_id=fields.get("client_id") or None, photos=uploaded("photos"),
-                                           data_dir=data_dir(), photo_max_bytes=photo_limit())
+                                           data_dir=data_dir(), photo_max_bytes=photo_limit(),
+                                           embedder=search_embedder())
     except DomainError as exc:
         return _error(exc)
     if created:

@@ -35,6 +35,15 @@ def photo_limit() -> int:
     return get_settings().photo_max_bytes
 
 
+def search_embedder():
+    """The search model when this process has it loaded (a new ledger case gets its vector at
+    once), else None (keyword terms now, the vector at the next index build: a report never
+    waits for the model to load)."""
+    from kg.search.embedder import embedder_ready, load_embedder
+
+    return load_embedder() if embedder_ready() else None
+
+
 def uploaded(name: str) -> list[bytes]:
     """The uploaded files of a multipart field (empty file inputs skipped)."""
     return [f.read(photo_limit() + 1) for f in request.files.getlist(name) if f and f.filename]

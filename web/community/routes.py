@@ -33,7 +33,16 @@ from kg.community.workspace import overview
 from kg.errors import DomainError
 from web import audit
 from web.community import bp
-from web.community.helpers import actor, cipher, csv_response, data_dir, photo_limit, today, uploaded
+from web.community.helpers import (
+    actor,
+    cipher,
+    csv_response,
+    data_dir,
+    photo_limit,
+    search_embedder,
+    today,
+    uploaded,
+)
 from web.extensions import get_access, get_settings, get_store, now
 from web.graph.names import localize_names
 from web.i18n import _, display_name
@@ -145,7 +154,7 @@ def report(community_id):
                 case, created = ledger.report_case(store, actor(), community_id, values, now=now(),
                                                    client_id=values.get("client_id") or None,
                                                    photos=uploaded("photos"), data_dir=data_dir(),
-                                                   photo_max_bytes=photo_limit())
+                                                   photo_max_bytes=photo_limit(), embedder=search_embedder())
             except DomainError as exc:
                 flash(exc.translated(), "error")
                 status = exc.status

@@ -43,10 +43,10 @@ def index_status() -> dict | None:
     return job.as_dict() if job is not None else None
 
 
-def searchable_labels() -> list[str]:
-    """The engine's labels whose every record this user may see."""
-    whole = get_access().whole_labels
-    return [label for label in engine().labels if label in whole]
+def search_scope() -> tuple[list[str], dict[str, set[str]]]:
+    """The engine's labels this user may search, and for the community-scoped ones (the hazard
+    ledger) the ids of the records it may see (``Access.search_scope``)."""
+    return get_access().search_scope(engine().all_labels)
 
 
 def visible_result(result: SearchResult) -> SearchResult:
@@ -93,7 +93,7 @@ def _choice(node_id: str, node: dict) -> SelectChoice:
 def run_search(args, *, k: int, context: bool):
     """Validate request arguments and search; returns (form, result or None, notice)."""
     form = SearchForm(args)
-    labels = searchable_labels()
+    labels, scoped = search_scope()
     form.label.choices = [SelectChoice(label, label_name(label)) for label in labels]
     options = filter_options()
     for name in ("phase", "hazard", "organization"):
@@ -104,10 +104,10 @@ def run_search(args, *, k: int, context: bool):
                       form.organization.data or None, form.year.data)
     method, notice = form.method.data, None
     try:
-        result = engine().search(form.q.data, method=method, filters=filters, k=k, context=context)
+        result = engine().search(form.q.data, method=method, filters=filters, k=k, context=context, scoped=scoped)
     except EmbedderError as exc:
         current_app.logger.error("search: the embedding model is unavailable: %s", exc)
-        result = engine().search(form.q.data, method="keyword", filters=filters, k=k, context=context)
+        result = engine().search(form.q.data, method="keyword", filters=filters, k=k, context=context, scoped=scoped)
         notice = _("语义模型暂不可用，已改用关键词检索。")
     result = visible_result(result)
     localize_names(get_store(), result.hits)
