@@ -215,13 +215,18 @@ def index_nodes(store: GraphStore, embedder: Embedder | None, ids: Iterable[str]
     report = IndexReport(model_id, embedder.dimension if embedder is not None else None)
     if not ids:
         return report
-    from kg.search.lexicon import invalidate
+    from kg.search.lexicon import feeds_lexicon, invalidate
 
-    invalidate(store)
     labels = sorted(set(store.labels_of(ids).values()))
+    # The lexicon is built from the names and text of what every reader sees: a community's
+    # records (a ledger case) leave it valid, so reporting one does not cost the next search a
+    # rebuild.  Ids no longer in the store (a deleted record) invalidate it as before.
+    shared = not labels or any(feeds_lexicon([label]) for label in labels)
+    if shared:
+        invalidate(store)
     todo, report.labels, report.unchanged = plan_index(store, model_id, labels, scheme=scheme, ids=ids)
     report.terms_written = write_terms(store, todo)
-    if report.terms_written:
+    if report.terms_written and shared:
         invalidate(store)
     if embedder is not None:
         write_vectors(store, embedder, todo, cache=cache, report=report)

@@ -304,6 +304,14 @@ _build_lock = threading.Lock()
 _generation: dict[int, int] = {}
 
 
+def feeds_lexicon(labels) -> bool:
+    """Whether records with these labels enter the shared lexicon: only what every reader sees
+    whole does (a community's records are seen by its readers only; their words must not come
+    back as the reading of someone else's pinyin).  Writing records that do not feed it leaves the
+    cached lexicon valid."""
+    return not any(community_scoped(label) for label in labels or ())
+
+
 def invalidate(store) -> None:
     """Forget the cached lexicons of ``store`` (its names or indexed text changed)."""
     with _cache_lock:
@@ -326,12 +334,11 @@ def store_lexicon(store, *, sources: LexiconSources = LexiconSources()) -> Lexic
         if found is not None:  # built by another request while this one waited
             return found
         pairs = [(r["labels"][0] if r["labels"] else "", r["name"], r["name_en"])
-                 for r in store.run_read("search_bilingual_names")]
+                 for r in store.run_read("search_bilingual_names") if feeds_lexicon(r["labels"])]
         names = [r["name"] for r in store.run_read("search_phrase_names")]
         # Words are kept, and pinyin is read, only from records every reader sees: a ledger
         # case's words must not come back as the reading of someone else's pinyin.
-        texts = ([r["text"] for r in store.run_read("search_corpus_text")
-                  if not any(community_scoped(label) for label in r["labels"] or ())]
+        texts = ([r["text"] for r in store.run_read("search_corpus_text") if feeds_lexicon(r["labels"])]
                  if sources.cedict or sources.pinyin else None)
         lexicon = build_lexicon(pairs, names, texts, sources=sources)
         with _cache_lock:

@@ -74,3 +74,18 @@ def test_case_words_stay_out_of_the_shared_lexicon(ledger_world):
     # it must not be read as that word for anybody
     readings = engine.pinyin_readings("fwm 楼道")
     assert not any("蜂窝煤" in words for words in readings.values())
+
+
+def test_reporting_a_case_keeps_the_cached_lexicon(ledger_world, tmp_path):
+    """The lexicon is built from what every reader sees: a new case does not change it, so the
+    next search must not pay for a rebuild; a shared record (a hazard) being re-indexed does."""
+    from kg.search import lexicon
+    from kg.search.index import index_nodes
+
+    store = ledger_world[0]
+    cached = lexicon.store_lexicon(store)
+    ledger.report_case(store, actor(store, "grid-a"), "community.a", dict(CASE_A, place="5号楼楼顶"), now=NOW,
+                       data_dir=str(tmp_path))
+    assert lexicon.store_lexicon(store) is cached
+    index_nodes(store, None, ["hazard.e-bike-fire"])
+    assert lexicon.store_lexicon(store) is not cached
