@@ -21,6 +21,7 @@ import numpy as np
 
 from kg.access import community_scoped
 from kg.errors import N_, Invalid
+from kg.schema import load_schema
 from kg.search.embedder import Embedder, EmbedderError, EmbedderLoading, embedder_loading, load_embedder
 from kg.search.fusion import Candidates, load_default, uses_graph
 from kg.search.index import KEYWORD_SCHEME
@@ -32,9 +33,6 @@ from kg.store.base import GraphStore, StoreError
 METHODS = ("hybrid", "dense", "keyword")
 CANDIDATES = 50
 
-LABEL_NAMES = {"LessonLearned": "经验教训", "Duty": "职责", "Plan": "预案", "Hazard": "灾害风险",
-               "Incident": "事件", "Facility": "设施与资源", "Organization": "组织与角色",
-               "Module": "培训模块", "Unit": "培训单元", "Criterion": "评估指标", "HazardCase": "风险隐患"}
 DEGRADED_NOTICE = "语义索引尚未就绪，本次仅按关键词检索。"
 MODEL_UNAVAILABLE_NOTICE = "语义模型暂不可用，本次仅按关键词检索。"
 
@@ -93,8 +91,9 @@ class Hit:
     #: the community a community-scoped record (a ledger case) belongs to, for its page's address
     community: str | None = None
 
-    def as_dict(self) -> dict:
-        out = {"id": self.id, "label": self.label, "label_name": LABEL_NAMES.get(self.label, self.label),
+    def as_dict(self, lang: str = "zh") -> dict:
+        """Plain data; ``label_name`` is what the schema calls the label in ``lang``."""
+        out = {"id": self.id, "label": self.label, "label_name": load_schema().label_name(self.label, lang),
                "name": self.name, "score": round(self.score, 6), "snippet": self.snippet, "ranks": self.ranks,
                "highlights": [list(h) for h in self.highlights]}
         if self.community:
@@ -119,11 +118,12 @@ class SearchResult:
     #: pinyin tokens of the query -> the Chinese words they were read as (``xhs`` -> [消火栓])
     pinyin: dict[str, list[str]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, lang: str = "zh") -> dict:
+        """Plain data; the hits' label names in ``lang`` (the reader's language, not the query's)."""
         out = {"query": self.query, "method": self.method, "language": self.language,
                "filters": self.filters.as_dict(), "model": self.model_id,
                "milliseconds": round(self.milliseconds, 1), "degraded": self.degraded,
-               "hits": [h.as_dict() for h in self.hits]}
+               "hits": [h.as_dict(lang) for h in self.hits]}
         if self.notice:
             out["notice"] = self.notice
         if self.pinyin:

@@ -31,6 +31,17 @@ def test_page_api_and_engine_agree(signed_in, engine):
     assert client.get("/api/v1/search").status_code == 400
 
 
+def test_api_hits_name_their_kind_in_the_readers_language(signed_in):
+    """``label_name`` is what the schema calls the label, in the reader's language."""
+    client = signed_in("trainee")
+    zh = client.get("/api/v1/search?q=暴雨&label=Plan&label=LessonLearned&limit=20").get_json()["hits"]
+    assert {(h["label"], h["label_name"]) for h in zh} == {("Plan", "应急预案"), ("LessonLearned", "经验教训")}
+    client.get("/healthz?lang=en")  # the choice is kept in the session
+    en = client.get("/api/v1/search?q=暴雨&label=Plan&label=LessonLearned&limit=20").get_json()["hits"]
+    assert {(h["label"], h["label_name"]) for h in en} == {("Plan", "Emergency plan"),
+                                                           ("LessonLearned", "Lesson learned")}
+
+
 def test_lessons_workspace_is_for_reviewers(signed_in):
     assert signed_in("trainee").get("/lessons/").status_code == 403
     reviewer = signed_in("reviewer")

@@ -143,7 +143,7 @@ def api_search():
     if result is None:
         problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()} or {"q": [_("必填")]}
         return _error(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items()))
-    body = result.as_dict()
+    body = result.as_dict(lang="en" if current_lang() == "en" else "zh")
     if notice:
         body["notice"] = notice
     return jsonify(body)
