@@ -176,7 +176,13 @@ def _wtforms_catalogue():
     lang = current_lang()
     t = _wtforms_translations.get(lang)
     if t is None:
-        t = _wtforms_translations[lang] = support.Translations.load(messages_path(), [get_locale()], domain="wtforms")
+        t = support.Translations.load(messages_path(), [get_locale()], domain="wtforms")
+        # ours over theirs: WTForms' Chinese catalogue leaves a few messages fuzzy (untranslated
+        # once compiled); web/translations/zh/LC_MESSAGES/wtforms.po translates them
+        ours = support.Translations.load(str(TRANSLATIONS), [get_locale()])
+        if isinstance(t, support.Translations) and isinstance(ours, support.Translations):
+            t.merge(ours)
+        _wtforms_translations[lang] = t
     return t
 
 

@@ -42,6 +42,17 @@ def test_api_hits_name_their_kind_in_the_readers_language(signed_in):
                                                            ("LessonLearned", "Lesson learned")}
 
 
+def test_a_hand_edited_label_is_refused_in_the_pages_language(signed_in):
+    """WTForms' Chinese catalogue leaves this message fuzzy (English on a Chinese page); ours
+    translates it."""
+    client = signed_in("trainee")
+    zh = client.get("/search?q=暴雨&label=Nope").get_data(as_text=True)
+    assert "“Nope”不是该字段的有效选项。" in zh and "valid choice" not in zh
+    client.get("/healthz?lang=en")
+    en = client.get("/search?q=暴雨&label=Nope").get_data(as_text=True)
+    assert "is not a valid choice for this field" in en
+
+
 def test_lessons_workspace_is_for_reviewers(signed_in):
     assert signed_in("trainee").get("/lessons/").status_code == 403
     reviewer = signed_in("reviewer")

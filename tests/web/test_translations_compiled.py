@@ -9,7 +9,9 @@ from web.i18n import TRANSLATIONS, merged_catalog
 
 
 def _messages(catalog) -> dict:
-    return {m.id if isinstance(m.id, str) else tuple(m.id): m.string for m in catalog if m.id}
+    # a plural message reads back from a .mo as lists, from a .po as tuples
+    return {m.id if isinstance(m.id, str) else tuple(m.id): m.string if isinstance(m.string, str) else tuple(m.string)
+            for m in catalog if m.id}
 
 
 def test_every_language_has_a_compiled_catalog_matching_its_po_files():
