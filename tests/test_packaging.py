@@ -25,3 +25,11 @@ def test_every_file_in_the_packages_is_code_or_named_by_a_package_data_pattern()
             if not any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns):
                 left_out.append(str(path.relative_to(ROOT)))
     assert sorted(left_out) == []
+
+
+def test_the_neo4j_driver_runs_with_its_rust_extension():
+    """neo4j-rust-ext is a dependency: the driver packs and reads Bolt messages in Rust (a
+    missing or mismatched extension falls back to pure Python silently)."""
+    from neo4j._codec.packstream import v1
+
+    assert v1._rust_pack is not None and v1._rust_unpack is not None

@@ -73,6 +73,9 @@ class Neo4jStore(GraphStore):
         self.uri = uri
         self.database = database
         self.embedding_dimensions = embedding_dimensions
+        #: vectors written by this store object since its last vector-index rebuild, and rebuilds
+        self.vectors_since_rebuild = 0
+        self.vector_index_rebuilds = 0
         try:
             self.driver = GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=32,
                                                connection_timeout=5, connection_acquisition_timeout=60,
@@ -147,10 +150,13 @@ class Neo4jStore(GraphStore):
                               f"CREATE FULLTEXT INDEX {fulltext_index(label)} IF NOT EXISTS FOR (n:{label}) "
                               "ON EACH [n.search_terms] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"))
         stmts.append((f"vector index {VECTOR_INDEX} ({self.embedding_dimensions} dims, cosine)",
-                      f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON n.embedding "
-                      "OPTIONS {indexConfig: {`vector.dimensions`: " + str(int(self.embedding_dimensions)) +
-                      ", `vector.similarity_function`: 'cosine'}}"))
+                      self._vector_index_statement()))
         return stmts
+
+    def _vector_index_statement(self) -> str:
+        return (f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (n:{BASE_LABEL}) ON n.embedding "
+                "OPTIONS {indexConfig: {`vector.dimensions`: " + str(int(self.embedding_dimensions)) +
+                ", `vector.similarity_function`: 'cosine'}}")
 
     def init_schema(self) -> list[str]:
         ensured = []
@@ -171,6 +177,9 @@ class Neo4jStore(GraphStore):
     # analyzer).  Neo4j reports cosine scores as (1 + cosine) / 2; they are turned back into
     # cosines here so both stores agree.
     LUCENE_SPECIAL = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
+    #: vectors written (by one store object) after which finish_search_index rebuilds the vector
+    #: index in one go: a build of the bundled content (about 570) does not; 10,000 lessons do
+    REBUILD_VECTOR_INDEX_AFTER = 1000
 
     @staticmethod
     def _cosine(score) -> float:
@@ -217,14 +226,30 @@ class Neo4jStore(GraphStore):
         batch = [{"id": r["id"], "text": r["text"], "terms": r["terms"], "hash": r["hash"], "model": r["model"],
                   "vector": [float(x) for x in r["vector"]]} for r in rows]
         result = self._write([(query_text(self.backend, "search_write"), {"rows": batch})])[0]
+        self.vectors_since_rebuild += len(batch)
         return written + (result[0]["written"] if result else 0)
 
     def finish_search_index(self, labels: list[str], dimension: int | None) -> None:
+        """Wait for the indexes; after many vector writes, rebuild the vector index.
+
+        Vectors written a chunk at a time leave the index in many small pieces (Lucene segments,
+        each with its own HNSW graph, searched one after the other): after 10,566 vectors
+        written in chunks a top-10 query took 29 ms p50, and 2.1 ms once the index was built
+        again over the same vectors in one go (3.8 s; nothing re-embedded).  Queries during the
+        rebuild wait for it or, in the instant the index is swapped, rank exactly."""
         try:
             with self._session() as session:
+                if self.vectors_since_rebuild >= self.REBUILD_VECTOR_INDEX_AFTER:
+                    session.execute_write(self._rebuild_vector_index)
+                    self.vectors_since_rebuild = 0
+                    self.vector_index_rebuilds += 1
                 session.run("CALL db.awaitIndexes(300)").consume()
         except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
+
+    def _rebuild_vector_index(self, tx) -> None:
+        tx.run(f"DROP INDEX {VECTOR_INDEX} IF EXISTS").consume()  # schema commands: names, no parameters
+        tx.run(self._vector_index_statement()).consume()
 
     def _read_auto(self, query: str, params: dict) -> list[dict]:
         """One read in an auto-commit transaction: a single round trip (RUN and PULL pipelined),
@@ -258,7 +283,12 @@ class Neo4jStore(GraphStore):
         everything = {label for label, spec in self.schema.labels.items() if spec.text}
         ask = int(k) if everything <= wanted else 2 * int(k) + 10
         for size in (ask, 8 * ask):
-            rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
+            try:
+                rows = self._read_auto(query_text(self.backend, "search_vector"), {"vector": vector, "k": size})
+            except StoreUnavailable:
+                raise
+            except StoreError:  # the index is being swapped (finish_search_index): rank exactly
+                break
             hits = [r for r in rows if wanted & set(r["labels"])]
             if len(hits) >= k or len(rows) < size:
                 return self._hits(hits, k)
