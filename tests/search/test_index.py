@@ -95,3 +95,39 @@ def test_neo4j_rebuilds_its_vector_index_after_many_writes_and_ranks_exactly_mea
     assert [r["score"] for r in exact] == sorted((r["score"] for r in exact), reverse=True)
     assert len({r["id"] for r in exact} & {r["id"] for r in from_index}) >= 9
     assert exact[0]["id"] == from_index[0]["id"]
+
+
+def test_neo4j_asks_its_vector_index_for_k_over_the_wanted_labels_share(
+        neo4j_store, bundled_content, embedder, vector_cache, monkeypatch):
+    """The index holds every searchable label: a query for some of them asks for about k over
+    their share of the index (not a fixed 2k + 10), asks again for more when they are rarer
+    than that near the query, and always answers the top k of the wanted labels."""
+    store = neo4j_store
+    load_and_index(store, bundled_content, embedder, vector_cache)
+    asked: list[int] = []
+    read = store._read_auto
+
+    def spy(query, params):
+        if "db.index.vector.queryNodes" in query:
+            asked.append(params["k"])
+        return read(query, params)
+
+    monkeypatch.setattr(store, "_read_auto", spy)
+    counts = store._vectors_per_label()
+    total = sum(counts.values())
+    assert set(counts) == {label for label, spec in store.schema.labels.items() if spec.text and counts.get(label)}
+    vector = embedder.encode_query("暴雨内涝 地下空间 转移").tolist()
+    store.vector_search(vector, labels=sorted(counts), k=10)
+    assert asked == [10]
+    for label, have in sorted(counts.items()):
+        asked.clear()
+        rows = store.vector_search(vector, labels=[label], k=10)
+        exact = store._read_auto(store._template("search_vector_exact", label=label), {"vector": vector, "k": 10})
+        assert [r["id"] for r in rows] and all(r["label"] == label for r in rows)
+        assert len({r["id"] for r in rows} & {r["id"] for r in exact}) >= min(9, have), label
+        share = have / total
+        first = asked[0]
+        assert first * share >= 10 or first == total, (label, first)
+        assert first <= (10 + 3 * 10 ** 0.5) / share + 2 or first == total, (label, first)
+        assert first < 2 * 10 + 10 or share < 0.5, (label, first)
+        assert asked[1:] in ([], [8 * first]), (label, asked)
