@@ -12,7 +12,8 @@ source (incident, phase, hazards, organizations).  Then, per store:
 * query latency p50/p95 (ms) for dense, keyword and hybrid search with the 96 development
   queries, including the query embedding (the per-process query cache is cleared before each);
 * store-side vector search alone (the query vector given) against the floor: an exact numpy
-  dot-product top-10 over the same vectors, measured in the same run.
+  dot-product top-10 over the same vectors, measured in the same run; for Neo4j also one round
+  trip that carries the query vector and does nothing, the transport's share of that figure.
 
 Vectors: by default only the sample is embedded with the real model (the script prints how long
 all would take); the other synthetic lessons get vectors derived from the real vectors of the
@@ -122,19 +123,26 @@ def latencies(engine, queries, n):
 
 
 def store_vs_numpy(store, embedder, queries, labels, matrix, n):
+    """Store-side vector top-10 against the exact numpy floor, interleaved; for Neo4j also one
+    round trip that carries the query vector and does nothing (the transport's own floor)."""
     vectors = [embedder.encode_query(q) for q in queries]
-    side, floor = [], []
+    side, floor, trip = [], [], []
+    bolt = getattr(store, "_read_auto", None) if store.kind == "neo4j" else None
     for i in range(n):
         v = vectors[i % len(vectors)]
         t = time.perf_counter()
         store.vector_search(v.tolist(), labels=labels, k=10)
         side.append(time.perf_counter() - t)
+        if bolt is not None:
+            t = time.perf_counter()
+            bolt("RETURN size($vector) AS n", {"vector": [float(x) for x in v]})
+            trip.append(time.perf_counter() - t)
         t = time.perf_counter()
         scores = matrix @ v
         top = np.argpartition(-scores, 10)[:10]
         top[np.argsort(-scores[top])]
         floor.append(time.perf_counter() - t)
-    return side, floor
+    return side, floor, trip
 
 
 def main() -> None:
@@ -271,9 +279,9 @@ def main() -> None:
             ids = [r["id"] for r in rows] + list(bundled)
             vectors = store.node_vectors(ids)
             matrix = np.array([vectors[i] for i in ids if i in vectors], dtype=np.float32)
-            side, floor = store_vs_numpy(store, embedder, queries, ["LessonLearned"], matrix, args.queries)
+            side, floor, trip = store_vs_numpy(store, embedder, queries, ["LessonLearned"], matrix, args.queries)
             results[kind] = {"load_s": load_s, "index_s": index_s, "indexed": report.total,
-                             "written": report.written, "lat": lat, "side": side, "floor": floor,
+                             "written": report.written, "lat": lat, "side": side, "floor": floor, "trip": trip,
                              "vectors": len(matrix)}
         finally:
             store.close()
@@ -291,6 +299,9 @@ def main() -> None:
     row("store vector top-10 p50 / p95 (ms)", lambda r: f"{percentile(r['side'], 50):.2f} / {percentile(r['side'], 95):.2f}")
     row("numpy exact top-10 p50 / p95 (ms)", lambda r: f"{percentile(r['floor'], 50):.2f} / {percentile(r['floor'], 95):.2f}")
     row("store / numpy (p50)", lambda r: f"{percentile(r['side'], 50) / percentile(r['floor'], 50):.1f}x")
+    row("round trip, vector sent, p50 (ms)", lambda r: f"{percentile(r['trip'], 50):.2f}" if r["trip"] else "-")
+    row("round trip / numpy (p50)",
+        lambda r: f"{percentile(r['trip'], 50) / percentile(r['floor'], 50):.1f}x" if r["trip"] else "-")
     print()
     print(f"embedding throughput: {rate:.1f} texts/s (model, measured above)")
     for kind, limit in (("embedded", 100), ("neo4j", 150)):
@@ -306,7 +317,7 @@ def main() -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
     if os.environ.get("CEM_BENCH_JSON"):
         Path(os.environ["CEM_BENCH_JSON"]).write_text(json.dumps(
-            {k: {kk: vv for kk, vv in v.items() if kk not in ("lat", "side", "floor")} |
+            {k: {kk: vv for kk, vv in v.items() if kk not in ("lat", "side", "floor", "trip")} |
              {"p50": {m: percentile(v["lat"][m], 50) for m in v["lat"]},
               "p95": {m: percentile(v["lat"][m], 95) for m in v["lat"]}} for k, v in results.items()}, indent=2))
 

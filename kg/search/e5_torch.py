@@ -227,7 +227,7 @@ class E5Torch:
 
     def encode(self, texts: str | list[str], is_query: bool = False) -> np.ndarray:
         single = isinstance(texts, str)
-        items = [texts] if isinstance(texts, str) else list(texts)
+        items: list[str] = [texts] if isinstance(texts, str) else list(texts)
         f = self.file
         window = f.max_positions - 2
         prefix = "query: " if is_query else "passage: "
@@ -255,6 +255,3 @@ class E5Torch:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         vectors = out.astype(np.float32)
         return vectors[0] if single else vectors
-
-    def token_count(self, text: str, is_query: bool = False) -> int:
-        return self.file.token_count(text, is_query)
