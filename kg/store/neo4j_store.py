@@ -308,13 +308,15 @@ class Neo4jStore(GraphStore):
         return self._hits(rows, k)
 
     def _vectors_per_label(self) -> dict[str, int]:
-        """Vectors in the index per searchable label, counted at most every VECTOR_COUNTS_SECONDS."""
+        """Vectors in the index per label, counted at most every VECTOR_COUNTS_SECONDS (a scan of
+        the labels with text only, not of every node: accounts, attempts and answers have none)."""
         with self._vector_counts_lock:
             counts = self._vector_counts.get("counts")
         if counts is None:
-            rows = self._read_auto(query_text(self.backend, "search_vector_counts"), {})
-            searchable = {label for label, spec in self.schema.labels.items() if spec.text}
-            counts = {r["label"]: int(r["vectors"]) for r in rows if r["label"] in searchable}
+            searchable = sorted(label for label, spec in self.schema.labels.items() if spec.text)
+            query = "\nUNION ALL\n".join(self._template("search_vector_counts", label=label) for label in searchable)
+            rows = self._read_auto(query, {})
+            counts = {r["label"]: int(r["vectors"]) for r in rows if r["vectors"]}
             with self._vector_counts_lock:
                 self._vector_counts["counts"] = counts
         return counts

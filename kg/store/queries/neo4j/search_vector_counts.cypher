@@ -1,5 +1,5 @@
-// Vectors per label in the vector index (sizes a label-filtered index query; cached briefly).
-MATCH (n:Node)
+// Vectors of one searchable label (a scan of that label only); with the other labels' counts
+// (joined by UNION ALL) it sizes a label-filtered vector query; cached briefly.
+MATCH (n:__LABEL__)
 WHERE n.embedding IS NOT NULL
-UNWIND labels(n) AS label
-RETURN label, count(*) AS vectors
+RETURN '__LABEL__' AS label, count(n) AS vectors
