@@ -135,7 +135,7 @@ def store_vs_numpy(store, embedder, queries, labels, matrix, n):
         side.append(time.perf_counter() - t)
         if bolt is not None:
             t = time.perf_counter()
-            bolt("RETURN size($vector) AS n", {"vector": [float(x) for x in v]})
+            bolt("RETURN size($vector) AS n", {"vector": v.tolist()})
             trip.append(time.perf_counter() - t)
         t = time.perf_counter()
         scores = matrix @ v

@@ -326,9 +326,9 @@ class Neo4jStore(GraphStore):
 
         Every searchable label wanted: k.  Otherwise k over the wanted labels' share p of the
         index, plus three standard deviations of the count of wanted nodes among them (as if
-        drawn at random), capped at the index's size: 15 for k = 10 when lessons are 94 % of
-        the index (the fixed 2k + 10 asked for 30: 3.9 ms against 2.0 ms for 10 at 10,566
-        vectors).  0 when the counts hold none of them (ranked exactly)."""
+        drawn at random), capped at the index's size: 14 for k = 10 when lessons are 96 % of
+        the index (a fixed 2k + 10 asked for 30; bench/search.py at 10,566 vectors: 2.6 against
+        3.9 ms p50).  0 when the counts hold none of them (ranked exactly)."""
         counts = self._vectors_per_label()
         total = sum(counts.values())
         have = sum(counts.get(label, 0) for label in wanted)
