@@ -53,6 +53,34 @@ def _plain(value):
     return value
 
 
+class _Unlogged(list):
+    """A list parameter with a short ``repr``.  The driver formats every RUN message for its debug
+    log before the logger decides whether to write it (``" ".join(map(repr, fields))``): for a
+    query vector that is 384 float reprs, about 0.4 ms of a 2.5 ms vector query; for a batch of
+    vectors being written, seconds.  Packed for the wire as the list it is."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<list of {len(self)}>"
+
+
+class _UnloggedMap(dict):
+    """A map parameter (a node's properties, a batch row) with a short ``repr``, as ``_Unlogged``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<map of {len(self)}>"
+
+
+def _parameters(params: dict) -> dict:
+    """Query parameters as sent: list and map values wrapped so the driver's debug formatting
+    costs nothing (the values, their types and their order are unchanged)."""
+    return {k: _Unlogged(v) if type(v) is list else _UnloggedMap(v) if type(v) is dict else v
+            for k, v in params.items()}
+
+
 def try_later(exc: BaseException) -> bool:
     """Whether a driver error means the request may succeed if tried again later."""
     if isinstance(exc, AuthError):
@@ -114,8 +142,10 @@ class Neo4jStore(GraphStore):
         return StoreError(f"Neo4j: {getattr(exc, 'message', None) or exc}")
 
     def _read(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
+        sent = _parameters(params)
+
         def work(tx):
-            return [{k: _plain(v) for k, v in record.items()} for record in tx.run(query, params)]
+            return [{k: _plain(v) for k, v in record.items()} for record in tx.run(query, sent)]
         if timeout is not None:
             work = neo4j.unit_of_work(timeout=timeout)(work)
         try:
@@ -127,9 +157,11 @@ class Neo4jStore(GraphStore):
             raise self._translate(exc) from exc
 
     def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
+        sent = [(query, _parameters(params)) for query, params in statements]
+
         def work(tx):
             out = []
-            for query, params in statements:
+            for query, params in sent:
                 out.append([{k: _plain(v) for k, v in record.items()} for record in tx.run(query, params)])
             return out
         try:
@@ -266,7 +298,7 @@ class Neo4jStore(GraphStore):
         for the search queries that run on every request (vector and keyword ranking)."""
         try:
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, params)]
+                return [{k: _plain(v) for k, v in record.items()} for record in session.run(query, _parameters(params))]
         except (Neo4jError, DriverError, OSError) as exc:
             raise self._translate(exc) from exc
 
@@ -278,7 +310,7 @@ class Neo4jStore(GraphStore):
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
         labels = [self.schema.label(name).name for name in labels]
-        vector = [float(x) for x in vector]
+        vector = vector.tolist() if hasattr(vector, "tolist") else [float(x) for x in vector]  # numpy: floats at C speed
         if not labels or k <= 0:
             return []
         if ids is not None:

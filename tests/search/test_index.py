@@ -133,3 +133,24 @@ def test_neo4j_asks_its_vector_index_for_k_over_the_wanted_labels_share(
         assert first <= (10 + 3 * 10 ** 0.5) / share + 2 or first == total, (label, first)
         assert first < 2 * 10 + 10 or share < 0.5, (label, first)
         assert asked[1:] in ([], [8 * first]), (label, asked)
+
+
+def test_neo4j_sends_vectors_without_formatting_them_for_the_debug_log(neo4j_store, caplog):
+    """The driver formats every query's parameters for its debug log before the logger decides
+    whether to write it; the store's list and map parameters format in constant time, so a
+    vector query or a batch of vectors costs no float formatting, and the values arrive intact."""
+    import logging
+
+    store = neo4j_store
+    vector = [i / 384 for i in range(384)]
+    props = {"name": "名称", "scores": [0.5, 1.5]}
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        rows = store._read_auto("RETURN $vector AS vector, $props AS props, $n AS n", {"vector": vector, "props": props, "n": 3})
+        store._read("RETURN size($vector) AS size", {"vector": vector})
+        store._write([("RETURN $rows[1].v[383] AS last", {"rows": [{"v": vector}, {"v": vector}]})])
+    assert rows == [{"vector": vector, "props": props, "n": 3}]
+    assert type(rows[0]["vector"]) is list and type(rows[0]["props"]) is dict
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert len(runs) == 3
+    assert all(len(message) < 400 and "0.5" not in message for message in runs), runs
+    assert "<list of 384>" in runs[0] and "<map of 2>" in runs[0]
