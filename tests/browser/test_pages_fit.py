@@ -43,6 +43,24 @@ def _overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
+#: Record tables (``table.list``, ``table.data``) that do not fit: wider than their box (they
+#: scroll sideways), or with a column under 5 em whose text breaks over more than 2.5 lines.
+UNFIT_TABLES = """() => Array.from(document.querySelectorAll('table.list, table.data')).flatMap((table, n) => {
+  const room = table.parentElement.clientWidth;
+  const style = getComputedStyle(table);
+  const em = parseFloat(style.fontSize), line = parseFloat(style.lineHeight) || em * 1.5;
+  const range = document.createRange();
+  const out = [];
+  if (table.getBoundingClientRect().width > room + 1) out.push(`table ${n}: ${Math.round(table.getBoundingClientRect().width)} px in ${room}`);
+  for (const cell of table.querySelectorAll('tbody td, tbody th')) {
+    if (cell.getBoundingClientRect().width >= 5 * em) continue;
+    range.selectNodeContents(cell);
+    if (range.getBoundingClientRect().height > 2.5 * line) { out.push(`table ${n}: "${cell.textContent.trim().slice(0, 20)}" squeezed`); break; }
+  }
+  return out;
+})"""
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pages_fit_the_screen(browser, bundled_app, viewport, lang):
@@ -87,8 +105,10 @@ PAPER = ("plans.print_version", "application.application_form")
 def test_every_page_in_english_fits_a_phone(browser, world):  # noqa: F811 - the fixture imported above
     """Every GET page of the app (the English-page test's list: the bundled content, the sample
     community's year of records, accounts of every role) at 390 px in English: no sideways
-    scrolling.  English words are longer than Chinese ones; long status names, record ids and
-    tables pushed pages sideways that fit in Chinese."""
+    scrolling, and no record table that scrolls sideways in its box or squeezes a column to a
+    few characters (such tables read as cards on a phone).  English words are longer than
+    Chinese ones; long status names, record ids and tables pushed pages sideways that fit in
+    Chinese."""
     from tests.browser.conftest import serve
 
     todo: dict[str, list[str]] = {}
@@ -97,7 +117,7 @@ def test_every_page_in_english_fits_a_phone(browser, world):  # noqa: F811 - the
             todo.setdefault(url, [u for u in FIRST if u in users])
     server, thread = serve(world["app"])
     base = f"http://127.0.0.1:{server.server_port}"
-    wide, opened = {}, 0
+    wide, unfit, opened = {}, {}, 0
     try:
         for user in FIRST:
             mine = [url for url, users in todo.items() if users and users[0] == user]
@@ -117,9 +137,55 @@ def test_every_page_in_english_fits_a_phone(browser, world):  # noqa: F811 - the
                 if _overflow(page) > 0:
                     wide[f"{url} ({user})"] = _overflow(page)
                     shot(page, f"fit-en-phone-wide-{user}-{url.strip('/').replace('/', '_')[:60]}")
+                tables = page.evaluate(UNFIT_TABLES)
+                if tables:
+                    unfit[f"{url} ({user})"] = tables
             context.close()
     finally:
         server.shutdown()
         thread.join(5)
     assert opened >= 100, opened
     assert wide == {}
+    assert unfit == {}
+
+
+def test_record_tables_read_as_cards_on_a_phone_and_as_tables_on_a_desktop(browser, world):  # noqa: F811
+    """The sample community's list of vulnerable residents, in Chinese: on a phone each resident is
+    a card (each value beside its column's name, the table no wider than the screen); on a
+    desktop, and when the phone's screen grows to a desktop's, it is a table again."""
+    from tests.browser.conftest import serve
+
+    server, thread = serve(world["app"])
+    base = f"http://127.0.0.1:{server.server_port}"
+    path = f"/community/{world['ids']['sample']}/residents?lang=zh"
+    cell = "table.residents tbody tr:first-child td:first-child"
+    try:
+        context = browser.new_context(locale="zh-CN", viewport=PHONE)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, base, "comm-a")
+        page.goto(base + path)
+        table = page.locator("table.residents")
+        assert "stackable" in (table.get_attribute("class") or "")
+        header = page.locator("table.residents thead th").first.inner_text().strip()
+        assert header and page.locator(cell).get_attribute("data-label") == header
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{cell}'), '::before').content") \
+            == f'"{header}"'
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{cell}')).display") == "flow-root"
+        assert page.evaluate(UNFIT_TABLES) == [] and _overflow(page) == 0
+        shot(page, "tables-zh-phone-residents")
+        page.set_viewport_size(DESKTOP)
+        page.wait_for_function("() => !document.querySelector('table.residents').classList.contains('stackable')")
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{cell}')).display") == "table-cell"
+        context.close()
+        context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+        page = context.new_page()
+        sign_in(page, base, "comm-a")
+        page.goto(base + path)
+        assert "stackable" not in (page.locator("table.residents").get_attribute("class") or "")
+        assert page.evaluate(f"() => getComputedStyle(document.querySelector('{cell}')).display") == "table-cell"
+        shot(page, "tables-zh-desktop-residents")
+        context.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
