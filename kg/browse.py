@@ -139,22 +139,13 @@ def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | N
     clusters: list[dict] = []
     if depth == 2:
         first = [i for i in nodes if i != root]
-        second: dict[str, dict] = {}
-        second_edges: dict[str, list[dict]] = defaultdict(list)
-        seen_ok: dict[str, bool] = {}
-        for link in access.store.edges_of(first, root):
-            other = link["node"]
-            ok = seen_ok.get(other["id"])
-            if ok is None:
-                ok = seen_ok[other["id"]] = access.can_see(other)
-            if not ok:
-                continue
-            if other["id"] not in nodes:
-                second.setdefault(other["id"], other)
-            second_edges[other["id"]].append(link)
+        # The second hop in two reads: its nodes in brief (the policy's fields only) to choose
+        # what to draw, then the relationships among the drawn nodes with their names; reading
+        # every relationship of the first hop with both ends' names cost three times as much.
         by_label: dict[str, list[str]] = defaultdict(list)
-        for node_id, other in second.items():
-            by_label[other["label"] or ""].append(node_id)
+        for other in access.store.second_hop(first, root):
+            if other["id"] not in nodes and access.can_see(other):
+                by_label[other["label"] or ""].append(other["id"])
         room = cap - len(nodes)
         shown: set[str] = set(by_label.get(expand or "", ()))
         room -= len(shown)
@@ -166,12 +157,14 @@ def neighbourhood(access: Access, node: dict, *, depth: int = 1, expand: str | N
                 room -= len(ids)
             else:
                 clusters.append({"label": label, "count": len(ids)})
+        drawn: dict[str, dict] = {}
+        for link in access.store.edges_among(first, shown.union(first)):
+            if link["node"]["id"] in shown:
+                drawn.setdefault(link["node"]["id"], link["node"])
+            edges.setdefault((link["type"], link["start"], link["end"]), link)
         for node_id in sorted(shown):
-            nodes[node_id] = second[node_id]
-        for node_id, links in second_edges.items():
-            if node_id in nodes:
-                for link in links:
-                    edges.setdefault((link["type"], link["start"], link["end"]), link)
+            if node_id in drawn:  # not deleted between the two reads
+                nodes[node_id] = drawn[node_id]
     return {"nodes": list(nodes.values()),
             "edges": [{"type": t, "start": a, "end": b} for (t, a, b) in edges],
             "clusters": sorted(clusters, key=lambda c: (-c["count"], c["label"])), "truncated": bool(clusters)}

@@ -440,13 +440,21 @@ class GraphStore(ABC):
         """``links_of`` without the relationships' properties, for views that draw type and ends
         only: ``{"type", "start", "end", "via", "node"}``, one ``node`` dict per other node
         (shared by its edges), leaving out those that end at ``root``."""
+        return self._edges("view_edges_of", ids, {"root": root}, timeout)
+
+    def edges_among(self, ids: Iterable[str], keep: Iterable[str], timeout: float | None = None) -> list[dict]:
+        """The relationships between ``ids`` and the nodes of ``keep``, as ``edges_of`` gives
+        them (``node``: the ``keep`` end): the edges of the nodes a view has chosen to draw."""
+        return self._edges("view_edges_among", ids, {"keep": sorted(set(keep))}, timeout)
+
+    def _edges(self, query: str, ids: Iterable[str], params: dict, timeout: float | None) -> list[dict]:
         ids = list(dict.fromkeys(ids))
         out: list[dict] = []
         nodes: dict[str, dict] = {}
         first_label: dict[tuple, str | None] = {}
         for start in range(0, len(ids), self.batch_size):
-            rows = self._read(query_text(self.backend, "view_edges_of"),
-                              {"ids": ids[start:start + self.batch_size], "root": root}, timeout=timeout)
+            rows = self._read(query_text(self.backend, query),
+                              dict(params, ids=ids[start:start + self.batch_size]), timeout=timeout)
             for row in rows:
                 node = nodes.get(row["id"])
                 if node is None:
@@ -454,6 +462,20 @@ class GraphStore(ABC):
                 out.append({"type": row["type"], "start": row["start"], "end": row["end"], "via": row["via"],
                             "node": node})
         return out
+
+    def second_hop(self, ids: Iterable[str], root: str, timeout: float | None = None) -> list[dict]:
+        """The nodes next to any of ``ids``, other than ``root``, each once, in brief for the
+        access policy: ``{"id", "label", "properties": {"community"}}`` — no names: a view reads
+        those, with ``edges_among``, only for the nodes it draws."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, dict] = {}
+        first_label: dict[tuple, str | None] = {}
+        for start in range(0, len(ids), self.batch_size):
+            for row in self._read(query_text(self.backend, "view_second_hop"),
+                                  {"ids": ids[start:start + self.batch_size], "root": root}, timeout=timeout):
+                if row["id"] not in out:
+                    out[row["id"]] = self._brief_node(row, first_label)
+        return list(out.values())
 
     # --- search support (used by kg.search; each backend implements these) ----------------
     # A searchable node carries `search_text` (its text, per the schema's `text` lists),

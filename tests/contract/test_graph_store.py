@@ -132,6 +132,31 @@ def test_edges_of_are_the_second_hop_without_relationship_properties(store):
     assert store.edges_of([], root="x") == [] and store.edges_of(["nothing.here"], root="x") == []
 
 
+def test_second_hop_and_edges_among_split_the_second_hop_into_nodes_then_drawn_edges(store):
+    """``second_hop``: each node next to the first hop once, in brief without names (what the
+    policy needs); ``edges_among``: only the relationships that end at the chosen nodes — together
+    the same as ``edges_of`` restricted to those nodes."""
+    seed(store)
+    store.upsert_relationships([{"type": "ADDRESSES", "start": "duty.d", "end": "hazard.h3", "properties": {"source": "src.b"}}])
+    ids = ["hazard.h2", "duty.d"]
+    everything = store.edges_of(ids, root="hazard.h1")
+    nodes = store.second_hop(ids, root="hazard.h1")
+    assert sorted(n["id"] for n in nodes) == sorted({r["node"]["id"] for r in everything})
+    assert all(set(n["properties"]) <= {"community"} for n in nodes)
+    labels = {r["node"]["id"]: r["node"]["label"] for r in everything}
+    assert {n["id"]: n["label"] for n in nodes} == labels
+    keep = ["hazard.h3", "nothing.here"]
+    among = store.edges_among(ids, keep)
+
+    def brief(r):
+        return (r["type"], r["start"], r["end"], r["via"], r["node"]["id"], r["node"]["label"],
+                tuple(sorted(r["node"]["properties"].items())))
+
+    assert sorted(map(brief, among)) == sorted(brief(r) for r in everything if r["node"]["id"] in keep)
+    assert len(among) == 2 and among[0]["node"] is among[1]["node"]
+    assert store.second_hop([], root="x") == [] and store.edges_among(ids, []) == []
+
+
 def test_neighbours_rejects_bad_arguments(store):
     with pytest.raises(InvalidRecord):
         store.neighbours("hazard.h1", depth=4)
