@@ -310,7 +310,7 @@ class Neo4jStore(GraphStore):
 
     def vector_search(self, vector, *, labels, k, ids=None) -> list[dict]:
         labels = [self.schema.label(name).name for name in labels]
-        vector = vector.tolist() if hasattr(vector, "tolist") else [float(x) for x in vector]  # numpy: floats at C speed
+        vector = [float(x) for x in vector]
         if not labels or k <= 0:
             return []
         if ids is not None:
