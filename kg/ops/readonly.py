@@ -64,6 +64,7 @@ class ReadOnlyEmbeddedStore(EmbeddedStore):
                 self.graph = kglite.load(str(self.path))
         except kglite.KgError as exc:
             raise StoreUnavailable(f"cannot read the embedded store {self.path}: {exc}") from exc
+        self._snapshot = self.graph.freeze()
         self._closed = False
 
     @property

@@ -1,7 +1,10 @@
 """The embedded default store: kglite (a Rust graph engine with Cypher) in a local file.
 
-Only one process may write to the file (kglite takes a writer lease); inside that process all
-calls go through one lock, so a threaded web server can share the store.  Every committed write
+Only one process may write to the file (kglite takes a writer lease).  Inside that process writes,
+search and maintenance go through one lock; other reads run without it, in parallel, on an
+immutable snapshot of the last committed state (kglite's "build, freeze, share, swap": a
+``FrozenGraph`` shares the graph's data, O(1)), swapped for a fresh one under the lock after every
+change — so a threaded web server's page reads never queue behind each other.  Every committed write
 transaction is fsync'd to kglite's write-ahead log before the call returns (``durable="full"``),
 so a killed process loses no committed batch; ``close()`` checkpoints the file.
 """
@@ -55,6 +58,8 @@ class EmbeddedStore(GraphStore):
         except kglite.KgError as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
         self._closed = False
+        #: What lock-free reads see: the graph as of the last change (``_publish``).
+        self._snapshot = self.graph.freeze()
         #: Committed write transactions since open (``cem serve`` checkpoints when it grows).
         self.writes = 0
         self._restrict_files()
@@ -89,16 +94,28 @@ class EmbeddedStore(GraphStore):
             raise StoreUnavailable("the embedded store is closed")
 
     def _read(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
-        with self._lock:
-            self._check_open()
-            try:
-                if timeout is None:
-                    return _rows(self.graph.cypher(query, params=params))
-                return _rows(self.graph.cypher(query, params=params, timeout_ms=max(1, int(timeout * 1000))))
-            except kglite.CypherTimeoutError as exc:
-                raise QueryTimeout(f"embedded store: the query ran past {timeout} s") from exc
-            except kglite.KgError as exc:
-                raise self._translate(exc) from exc
+        """A read of the last committed state, without the lock (the current snapshot)."""
+        self._check_open()
+        return self._run(self._snapshot, query, params, timeout)
+
+    def _read_live(self, query: str, params: dict, timeout: float | None = None) -> list[dict]:
+        """A read of the live graph, for callers that hold the lock: search, whose indexes fold
+        in recent changes as they are queried."""
+        return self._run(self.graph, query, params, timeout)
+
+    def _run(self, graph, query: str, params: dict, timeout: float | None) -> list[dict]:
+        try:
+            if timeout is None:
+                return _rows(graph.cypher(query, params=params))
+            return _rows(graph.cypher(query, params=params, timeout_ms=max(1, int(timeout * 1000))))
+        except kglite.CypherTimeoutError as exc:
+            raise QueryTimeout(f"embedded store: the query ran past {timeout} s") from exc
+        except kglite.KgError as exc:
+            raise self._translate(exc) from exc
+
+    def _publish(self) -> None:
+        """Let lock-free reads see the graph as it is now (caller holds the lock)."""
+        self._snapshot = self.graph.freeze()
 
     def _write(self, statements: list[tuple[str, dict]]) -> list[list[dict]]:
         with self._lock:
@@ -110,6 +127,8 @@ class EmbeddedStore(GraphStore):
                         results.append(tx.cypher(query, params=params).to_list())
             except kglite.KgError as exc:
                 raise self._translate(exc) from exc
+            finally:
+                self._publish()
             self.writes += 1
             return results
 
@@ -126,6 +145,7 @@ class EmbeddedStore(GraphStore):
                 for prop in spec.indexes:
                     self.graph.cypher(f"CREATE INDEX IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
                     ensured.append(f"index {label}.{prop}")
+            self._publish()
             self.graph.save()
         self._restrict_files()
         return ensured
@@ -149,7 +169,7 @@ class EmbeddedStore(GraphStore):
         with self._lock:
             self._check_open()
             name = "search_documents" if label in self._embedding_stores() else "search_documents_unembedded"
-            rows = self._read(self._template(name, label=label), {"ids": list(ids) if ids is not None else None})
+            rows = self._read_live(self._template(name, label=label), {"ids": list(ids) if ids is not None else None})
         return [{"id": r["id"], "properties": self._node({"id": r["id"], "labels": [label],
                                                           "properties": r["properties"]})["properties"],
                  "text": r["properties"].get(self.SEARCH_COLUMN), "terms": r["properties"].get(self.TERMS_COLUMN),
@@ -201,6 +221,8 @@ class EmbeddedStore(GraphStore):
                     self.graph.add_embeddings(label, self.SEARCH_COLUMN, vectors, metric="cosine")
                 except (kglite.KgError, ValueError) as exc:
                     raise StoreError(f"embedded store: cannot store vectors for {label}: {exc}") from exc
+                finally:
+                    self._publish()
             changed[label] = changed.get(label, 0) + len(rows)
         return written
 
@@ -222,6 +244,7 @@ class EmbeddedStore(GraphStore):
                     continue  # no node of this label carries search terms yet
                 changed[label] = 0
             if rebuilt:
+                self._publish()
                 self.graph.save()
                 self._restrict_files()
 
@@ -234,13 +257,13 @@ class EmbeddedStore(GraphStore):
             if not labels or k <= 0:
                 return []
             if ids is None:
-                rows = self._read(query_text(self.backend, "search_vector"),
+                rows = self._read_live(query_text(self.backend, "search_vector"),
                                   {"labels": labels, "vector": vector, "k": int(k)})
                 return [{"id": r["id"], "label": self._labels(r["labels"])[0], "name": r["name"], "score": float(r["score"])}
                         for r in rows if r["score"] is not None]
             out: list[dict] = []
             for label in labels:
-                for r in self._read(self._template("search_vector_in", label=label),
+                for r in self._read_live(self._template("search_vector_in", label=label),
                                     {"ids": list(ids), "vector": vector, "k": int(k)}):
                     out.append({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])})
         out.sort(key=lambda r: (-r["score"], r["id"]))
@@ -259,12 +282,13 @@ class EmbeddedStore(GraphStore):
                 if not self.graph.has_text_index(label, self.TERMS_COLUMN):
                     continue
                 if ids is None and counts.get(label, 0) * self.KEYWORD_SCAN_SHARE < total:
-                    rows = self._read(self._template("search_keyword_scan", label=label), {"query": terms, "k": int(k)})
+                    rows = self._read_live(self._template("search_keyword_scan", label=label),
+                                           {"query": terms, "k": int(k)})
                 elif ids is None:
-                    rows = self._read(query_text(self.backend, "search_keyword"),
+                    rows = self._read_live(query_text(self.backend, "search_keyword"),
                                       {"index": f"{label}.{self.TERMS_COLUMN}", "query": terms, "k": int(k)})
                 else:
-                    rows = self._read(self._template("search_keyword_in", label=label),
+                    rows = self._read_live(self._template("search_keyword_in", label=label),
                                       {"ids": list(ids), "query": terms, "k": int(k)})
                 out.extend({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])}
                            for r in rows if r["score"])

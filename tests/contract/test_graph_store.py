@@ -301,3 +301,53 @@ def test_embedded_store_is_durable_across_reopen(tmp_path):
             s._write([("CREATE (n:Hazard {id: 'hazard.h1', name: 'x'})", {})])
     finally:
         s.close()
+
+
+def test_embedded_reads_do_not_wait_for_a_writer_and_see_every_committed_write(tmp_path):
+    """Reads run on a snapshot of the last committed state, not behind the store's lock: a page
+    read while a long write holds the lock answers at once, with what was committed before it;
+    a write is seen by every read that starts after it returns."""
+    import threading
+
+    from kg.store.embedded import EmbeddedStore
+
+    s = EmbeddedStore(tmp_path / "snapshots.kgl")
+    s.init_schema()
+    try:
+        seed(s)
+        held, release = threading.Event(), threading.Event()
+
+        def long_write():
+            with s._lock:  # what a write does while it runs
+                held.set()
+                release.wait(10)
+
+        writer = threading.Thread(target=long_write)
+        writer.start()
+        assert held.wait(5)
+        answers: dict = {}
+        reader = threading.Thread(target=lambda: answers.update(node=s.get_node("hazard.h1"),
+                                                                links=s.links("hazard.h2")))
+        reader.start()
+        reader.join(2)
+        waited = reader.is_alive()
+        release.set()
+        writer.join()
+        reader.join()
+        assert not waited, "a read waited for the writer's lock"
+        assert answers["node"]["properties"]["name"] == "灾害1"
+        assert {link["node"]["id"] for link in answers["links"]} == {"hazard.h1", "hazard.h3"}
+
+        s.upsert_nodes("Hazard", [hazard(1, level="hazard")])
+        s.upsert_relationships([{"type": "TRIGGERS", "start": "hazard.h2", "end": "hazard.h1", "properties": {}}])
+        assert s.get_node("hazard.h1")["properties"]["level"] == "hazard"
+        assert len(s.links("hazard.h2")) == 3
+        seen: dict = {}
+        other = threading.Thread(target=lambda: seen.update(node=s.get_node("hazard.h1")))
+        other.start()
+        other.join()
+        assert seen["node"]["properties"]["level"] == "hazard"
+        s.delete_node("hazard.h3")
+        assert s.get_node("hazard.h3") is None
+    finally:
+        s.close()

@@ -46,13 +46,13 @@ def test_the_share_decides_which_labels_are_scored_node_by_node(indexed, monkeyp
     counts = indexed.graph.node_type_counts()
     total = sum(counts.values())
     asked: list[str] = []
-    original = indexed._read
+    original = indexed._read_live
 
     def spy(query, params, timeout=None):
         asked.append("index" if "queryNodes" in query else "scan" if "text_bm25" in query else "other")
         return original(query, params, timeout)
 
-    monkeypatch.setattr(indexed, "_read", spy)
+    monkeypatch.setattr(indexed, "_read_live", spy)
     indexed.KEYWORD_SCAN_SHARE = 16
     indexed.keyword_search("暴雨", "暴 雨 暴雨", labels=["Plan", "LessonLearned"], k=10)
     expected = ["scan" if counts[label] * 16 < total else "index" for label in ["Plan", "LessonLearned"]]
