@@ -113,6 +113,9 @@ class Settings(BaseSettings):
                                      "share one address)", "a whole number from 1 to 1000000", ge=1, le=1_000_000)
     survey_limit_window: int = _env("CEM_SURVEY_LIMIT_WINDOW", 86_400, "The survey limits' window (seconds)",
                                     "a whole number of seconds from 60 to 2592000", ge=60, le=2_592_000)
+    api_wide_limit: int = _env("CEM_API_WIDE_LIMIT", 60, "Neighbours requests two hops deep that one user (not "
+                               "an admin) may make through the API per minute; more are answered 429",
+                               "a whole number from 1 to 1000000", ge=1, le=1_000_000)
     graph_cache_seconds: float = _env("CEM_GRAPH_CACHE_SECONDS", 5.0, "How long the graph's shared reads "
                                       "(counts, filter options, names) are reused (0: off)",
                                       "a number of seconds from 0 to 3600", ge=0, le=3600)

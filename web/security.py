@@ -272,6 +272,18 @@ def sign_in_allowed(username: str) -> int:
     return max(waits) if waits else 0
 
 
+def within_limit(namespace: str, key: str, limit: int, window: int) -> int:
+    """Count one request against ``limit`` per ``window`` seconds for ``key``; 0 when it may go
+    ahead, else the seconds until the window ends.  A key already over its limit is refused after
+    a read of its counter, without counting (no write for each refused request of a burst)."""
+    strategy = limiter()
+    item = RateLimitItemPerSecond(limit, window)
+    if strategy.test(item, namespace, key) and strategy.hit(item, namespace, key):
+        return 0
+    reset_at = strategy.get_window_stats(item, namespace, key).reset_time
+    return max(1, int(reset_at - time.time()) + 1)
+
+
 def sign_in_succeeded(username: str) -> None:
     """A correct password ends the account's count (the address's count stays)."""
     settings = get_settings()
@@ -373,4 +385,5 @@ __all__ = [
     "sign_in_succeeded",
     "sign_out",
     "unauthenticated",
+    "within_limit",
 ]

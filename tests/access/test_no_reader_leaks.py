@@ -229,7 +229,7 @@ def world(request, tmp_path_factory, embedder, vector_cache):
 
         store = _neo4j_store()
     ids_by_label = _populate(store, embedder, vector_cache, tmp_path_factory.mktemp("leak-data"))
-    app = make_app(store, graph_cache_seconds=0)
+    app = make_app(store, graph_cache_seconds=0, api_wide_limit=1_000_000)  # leaks, not the rate limit
     clients = {}
     for username in PEOPLE:
         client = app.test_client()

@@ -134,6 +134,29 @@ def test_admins_may_ask_for_more(seeded, client):
     check(response, "/nodes/{id}/neighbours", 200)
 
 
+def test_two_hop_requests_are_limited_per_user_and_admins_are_not(seeded):
+    from tests.web.platform_fixtures import make_app
+
+    client = make_app(seeded, api_wide_limit=3).test_client()
+
+    def get(username: str, depth: int):
+        token = tokens.issue(seeded, username, f"limit {depth}")[0]
+        return client.get(f"/api/v1/nodes/org.committee/neighbours?depth={depth}",
+                          headers={"Authorization": f"Bearer {token}"})
+
+    for _ in range(3):
+        check(get("trainee", 2), "/nodes/{id}/neighbours", 200)
+    refused = get("trainee", 2)
+    body = check(refused, "/nodes/{id}/neighbours", 429)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert "at most 3" in body["error"]["message"]
+    check(get("trainee", 1), "/nodes/{id}/neighbours", 200)  # one hop is not counted
+    check(get("instructor", 2), "/nodes/{id}/neighbours", 200)  # each user has their own count
+    for _ in range(5):
+        check(get("admin", 2), "/nodes/{id}/neighbours", 200)
+    assert check(get("trainee", 2), "/nodes/{id}/neighbours", 429)  # still within the minute
+
+
 def test_bad_tokens(client):
     for header in ["Bearer nope", "Bearer trainee:wrong", "Basic dHJhaW5lZTp4", "Bearer " + "x" * 5000, "Bearer"]:
         response = client.get("/api/v1/nodes/hazard.rainstorm", headers={"Authorization": header})

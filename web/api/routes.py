@@ -8,8 +8,9 @@ from flask import jsonify, request
 from kg import browse
 from kg.store import QueryTimeout
 from web.api import bp
-from web.extensions import get_access
-from web.security import login_required
+from web.errors import error_response
+from web.extensions import get_access, get_settings
+from web.security import login_required, within_limit
 from web.shell import int_arg
 
 MAX_QUERY = 100
@@ -17,6 +18,9 @@ MAX_QUERY = 100
 #: and for admins.  A hub three hops out is most of the graph; the cap keeps one request from
 #: holding the store for seconds while other requests wait.
 NEIGHBOURS_LIMITS = {"user": (2, 200, 1.0), "admin": (3, 500, 5.0)}
+#: Two hops deep, one request reads a large part of the graph: everybody but admins may make
+#: ``CEM_API_WIDE_LIMIT`` of them per this many seconds (counted in the store, for every worker).
+WIDE_WINDOW = 60
 
 
 def _error(code: int, message: str):
@@ -46,6 +50,11 @@ def neighbours(node_id):
     max_depth, max_limit, seconds = NEIGHBOURS_LIMITS["admin" if access.viewer.is_admin else "user"]
     depth = int_arg("depth", 1, 1, max_depth)
     limit = int_arg("limit", 100, 1, max_limit)
+    if depth >= 2 and not access.viewer.is_admin:
+        wait = within_limit("api-wide", f"u:{access.viewer.id}", get_settings().api_wide_limit, WIDE_WINDOW)
+        if wait:
+            return error_response(429, f"at most {get_settings().api_wide_limit} neighbours requests two hops "
+                                       f"deep per minute: try again in {wait} s", retry_after=wait)
     types = request.args.getlist("type")
     for t in types:
         if t not in access.store.schema.relationships:
