@@ -64,6 +64,25 @@ def test_the_spec_is_valid_and_matches_the_routes(app, client):
     assert any(p.startswith("/api/v1/search") for p in api_routes)
 
 
+def test_the_spec_names_each_key_once():
+    """YAML keeps the last of two equal keys without a word: two response components of one
+    name would silently describe one of them wrongly."""
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    repeated: list = []
+
+    def mapping(loader, node, deep=False):
+        keys = [loader.construct_object(key, deep=deep) for key, _value in node.value]
+        repeated.extend(sorted({k for k in keys if keys.count(k) > 1}))
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    yaml.load(SPEC_PATH.read_text(encoding="utf-8"), Strict)
+    assert repeated == []
+
+
 def test_node(api):
     body = check(api("/api/v1/nodes/hazard.rainstorm"), "/nodes/{id}", 200)
     assert body["label"] == "Hazard" and body["properties"]["name_en"] == "Rainstorm"
