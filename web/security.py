@@ -267,9 +267,14 @@ def sign_in_allowed(username: str) -> int:
                        (f"a:{client_address()}", settings.login_limit_address)):
         item = RateLimitItemPerSecond(limit, window)
         if not strategy.hit(item, "sign-in", key):
-            reset_at = strategy.get_window_stats(item, "sign-in", key).reset_time
-            waits.append(max(1, int(reset_at - time.time()) + 1))
+            waits.append(seconds_left(item, "sign-in", key))
     return max(waits) if waits else 0
+
+
+def seconds_left(item: RateLimitItemPerSecond, namespace: str, key: str) -> int:
+    """Seconds until the window of ``key``'s count ends (at least 1): a refusal's Retry-After."""
+    reset_at = limiter().get_window_stats(item, namespace, key).reset_time
+    return max(1, int(reset_at - time.time()) + 1)
 
 
 def within_limit(namespace: str, key: str, limit: int, window: int) -> int:
@@ -280,8 +285,7 @@ def within_limit(namespace: str, key: str, limit: int, window: int) -> int:
     item = RateLimitItemPerSecond(limit, window)
     if strategy.test(item, namespace, key) and strategy.hit(item, namespace, key):
         return 0
-    reset_at = strategy.get_window_stats(item, namespace, key).reset_time
-    return max(1, int(reset_at - time.time()) + 1)
+    return seconds_left(item, namespace, key)
 
 
 def sign_in_succeeded(username: str) -> None:
@@ -380,6 +384,7 @@ __all__ = [
     "public",
     "require_community",
     "roles_required",
+    "seconds_left",
     "sign_in",
     "sign_in_allowed",
     "sign_in_succeeded",

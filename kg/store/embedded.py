@@ -258,13 +258,13 @@ class EmbeddedStore(GraphStore):
                 return []
             if ids is None:
                 rows = self._read_live(query_text(self.backend, "search_vector"),
-                                  {"labels": labels, "vector": vector, "k": int(k)})
+                                       {"labels": labels, "vector": vector, "k": int(k)})
                 return [{"id": r["id"], "label": self._labels(r["labels"])[0], "name": r["name"], "score": float(r["score"])}
                         for r in rows if r["score"] is not None]
             out: list[dict] = []
             for label in labels:
                 for r in self._read_live(self._template("search_vector_in", label=label),
-                                    {"ids": list(ids), "vector": vector, "k": int(k)}):
+                                         {"ids": list(ids), "vector": vector, "k": int(k)}):
                     out.append({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])})
         out.sort(key=lambda r: (-r["score"], r["id"]))
         return out[:k]
@@ -286,10 +286,10 @@ class EmbeddedStore(GraphStore):
                                            {"query": terms, "k": int(k)})
                 elif ids is None:
                     rows = self._read_live(query_text(self.backend, "search_keyword"),
-                                      {"index": f"{label}.{self.TERMS_COLUMN}", "query": terms, "k": int(k)})
+                                           {"index": f"{label}.{self.TERMS_COLUMN}", "query": terms, "k": int(k)})
                 else:
                     rows = self._read_live(self._template("search_keyword_in", label=label),
-                                      {"ids": list(ids), "query": terms, "k": int(k)})
+                                           {"ids": list(ids), "query": terms, "k": int(k)})
                 out.extend({"id": r["id"], "label": label, "name": r["name"], "score": float(r["score"])}
                            for r in rows if r["score"])
         out.sort(key=lambda r: (-r["score"], r["id"]))

@@ -51,10 +51,11 @@ def neighbours(node_id):
     depth = int_arg("depth", 1, 1, max_depth)
     limit = int_arg("limit", 100, 1, max_limit)
     if depth >= 2 and not access.viewer.is_admin:
-        wait = within_limit("api-wide", f"u:{access.viewer.id}", get_settings().api_wide_limit, WIDE_WINDOW)
+        per_minute = get_settings().api_wide_limit
+        wait = within_limit("api-wide", f"u:{access.viewer.id}", per_minute, WIDE_WINDOW)
         if wait:
-            return error_response(429, f"at most {get_settings().api_wide_limit} neighbours requests two hops "
-                                       f"deep per minute: try again in {wait} s", retry_after=wait)
+            return error_response(429, f"at most {per_minute} neighbours requests two hops deep per minute: "
+                                       f"try again in {wait} s", retry_after=wait)
     types = request.args.getlist("type")
     for t in types:
         if t not in access.store.schema.relationships:

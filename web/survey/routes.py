@@ -6,7 +6,6 @@ import io
 import logging
 import random
 import secrets
-import time
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
@@ -19,7 +18,7 @@ from kg.survey import survey as sv
 from web import audit
 from web.extensions import get_access, get_settings, get_store, now
 from web.i18n import _
-from web.security import client_address, limiter, public, roles_required
+from web.security import client_address, limiter, public, roles_required, seconds_left
 from web.survey import bp
 from web.survey.forms import AnswerForm, CloseForm, OpenSurveyForm
 
@@ -140,8 +139,7 @@ def _limited() -> int:
                        (f"a:{client_address()}", settings.survey_limit_address)):
         item = RateLimitItemPerSecond(limit, settings.survey_limit_window)
         if not strategy.hit(item, "survey", key):
-            reset_at = strategy.get_window_stats(item, "survey", key).reset_time
-            waits.append(max(1, int(reset_at - time.time()) + 1))
+            waits.append(seconds_left(item, "survey", key))
     return max(waits) if waits else 0
 
 
